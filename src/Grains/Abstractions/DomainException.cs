@@ -1,0 +1,35 @@
+namespace KeyGrains;
+
+/// <summary>The stable problem codes of the REST contract that a grain can produce.</summary>
+public enum ErrorCode
+{
+    ValidationFailed = 0,
+    NotFound = 1,
+    Conflict = 2,
+    KeyLimitReached = 3,
+    KeyRevoked = 4,
+    PlanRestriction = 5,
+}
+
+/// <summary>
+/// A rule refused the call. It crosses grain calls, and the web API maps it to problem details
+/// by <see cref="Code"/>; <see cref="Field"/> names the request member at fault, if one is.
+/// </summary>
+[GenerateSerializer, Alias("kg.DomainException")]
+public sealed class DomainException : Exception
+{
+    public DomainException(ErrorCode code, string message, string? field = null)
+        : base(message)
+    {
+        Code = code;
+        Field = field;
+    }
+
+    [Id(0)] public ErrorCode Code { get; }
+
+    [Id(1)] public string? Field { get; }
+
+    public static DomainException NotFound(string what) => new(ErrorCode.NotFound, what + " was not found.");
+
+    public static DomainException Invalid(string field, string message) => new(ErrorCode.ValidationFailed, message, field);
+}

@@ -1,0 +1,67 @@
+using Orleans.Concurrency;
+
+namespace KeyGrains;
+
+/// <summary>
+/// An organization (key: its id). The single writer for everything that changes its set of keys,
+/// so its active-key limit holds however many calls race.
+/// </summary>
+[Alias("kg.IOrganizationGrain")]
+public interface IOrganizationGrain : IGrainWithStringKey
+{
+    [Alias("Create")] Task<OrgInfo> Create(CreateOrg request, Caller caller);
+
+    /// <summary>The organization, or null when it does not exist.</summary>
+    [Alias("Get")] Task<OrgInfo?> Get();
+
+    [Alias("Update")] Task<OrgInfo> Update(UpdateOrg request, Caller caller);
+
+    [Alias("GetRoles")] Task<RoleInfo[]> GetRoles();
+
+    [Alias("UpsertRole")] Task<RoleInfo> UpsertRole(string name, string? description, string[] permissions, Caller caller);
+
+    [Alias("DeleteRole")] Task DeleteRole(string name, Caller caller);
+
+    [Alias("CreateKey")] Task<NewKey> CreateKey(CreateKey request, Caller caller);
+
+    [Alias("ListKeys")] Task<KeyPage> ListKeys(KeyQuery query);
+
+    [Alias("GetKey")] Task<KeyInfo> GetKey(string keyId);
+
+    [Alias("UpdateKey")] Task<KeyInfo> UpdateKey(string keyId, UpdateKey request, Caller caller);
+
+    [Alias("RevokeKey")] Task<KeyInfo> RevokeKey(string keyId, Caller caller);
+
+    [Alias("RotateKey")] Task<NewKey> RotateKey(string keyId, int gracePeriodSeconds, Caller caller);
+
+    [Alias("DeleteKey")] Task DeleteKey(string keyId, Caller caller);
+
+    [Alias("GetAudit")] Task<AuditPage> GetAudit(int limit, long? before);
+
+    /// <summary>Records a refused admin call against this organization (if it exists).</summary>
+    [Alias("RecordRefusal")] Task RecordRefusal(Caller caller, string target, string reason);
+
+    /// <summary>A key grain's report of its last successful use; may lag by a minute.</summary>
+    [OneWay, Alias("ReportLastUsed")] Task ReportLastUsed(string keyId, DateTimeOffset at);
+}
+
+/// <summary>
+/// One API key (key: its public id). Holds what verification needs, in memory, and answers
+/// <see cref="Verify"/> without touching storage. Only its organization changes it.
+/// </summary>
+[Alias("kg.IApiKeyGrain")]
+public interface IApiKeyGrain : IGrainWithStringKey
+{
+    [ReadOnly, Alias("Verify")] ValueTask<VerifyResult> Verify(VerifyRequest request);
+}
+
+/// <summary>One segment of an organization's audit log (key: <c>{orgId}/{segment}</c>).</summary>
+[Alias("kg.IAuditLogGrain")]
+public interface IAuditLogGrain : IGrainWithStringKey
+{
+    /// <summary>Adds events; an event whose id is already there is ignored, so a retry is harmless.</summary>
+    [Alias("Append")] Task Append(AuditEvent[] events);
+
+    /// <summary>The segment's events, oldest first.</summary>
+    [ReadOnly, Alias("Get")] Task<AuditEvent[]> Get();
+}
