@@ -65,3 +65,17 @@ public interface IAuditLogGrain : IGrainWithStringKey
     /// <summary>The segment's events, oldest first.</summary>
     [ReadOnly, Alias("Get")] Task<AuditEvent[]> Get();
 }
+
+/// <summary>
+/// The platform's operator credential, shared by every web API node (key: 0). Only the token's
+/// SHA-256 is kept; the first node to start without a configured token generates one.
+/// </summary>
+[Alias("kg.IOperatorGrain")]
+public interface IOperatorGrain : IGrainWithIntegerKey
+{
+    /// <summary>Stores <paramref name="tokenHash"/> if no hash is stored yet; true when this call stored it.</summary>
+    [Alias("TrySetTokenHash")] Task<bool> TrySetTokenHash(byte[] tokenHash);
+
+    /// <summary>The stored hash, or null before any was set.</summary>
+    [ReadOnly, Alias("GetTokenHash")] Task<byte[]?> GetTokenHash();
+}
