@@ -24,6 +24,15 @@ public sealed class SqliteSchemaTests : IDisposable
     }
 
     [Fact]
+    public async Task Connection_SyncsEveryCommit()
+    {
+        await SqliteSchema.ApplyAsync(_file.ConnectionString);
+
+        // 2 = FULL: each commit's WAL frame is fsynced, so an acknowledged write outlives a power cut.
+        Assert.Equal(2, await _file.ScalarAsync<long>("PRAGMA synchronous"));
+    }
+
+    [Fact]
     public async Task Apply_Twice_IsHarmlessAndKeepsData()
     {
         await SqliteSchema.ApplyAsync(_file.ConnectionString);

@@ -93,6 +93,22 @@ public sealed class SqliteStoreTests(SqliteClusterFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Write_StoresPayloadWithoutClrTypeNames()
+    {
+        // A payload naming the C# type (as Newtonsoft's $type does) would be orphaned by a rename.
+        var key = "payload-" + Guid.NewGuid().ToString("N");
+        await fixture.Cluster.Client.GetGrain<IProbeGrain>(key).Set("payload check");
+
+        var payload = await fixture.File.ScalarAsync<string>(
+            $"SELECT hex(payload) FROM grain_state WHERE key_ext = '{key}'");
+
+        Assert.NotNull(payload);
+        Assert.Contains(Convert.ToHexString("payload check"u8), payload);
+        Assert.DoesNotContain(Convert.ToHexString("ProbeState"u8), payload);
+        Assert.DoesNotContain(Convert.ToHexString("KeyGrains.Tests"u8), payload);
+    }
+
+    [Fact]
     public async Task Read_OfUnknownGrain_ReportsNoRecord()
     {
         var state = new GrainState<ProbeState>();
