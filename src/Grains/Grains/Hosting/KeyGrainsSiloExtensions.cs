@@ -28,6 +28,7 @@ public static class KeyGrainsSiloExtensions
     {
         var settings = KeyGrainsSiloSettings.From(configuration);
         silo.Services.AddSingleton(settings);
+        silo.Services.AddKeyGrainsRules(configuration);
         return silo.AddKeyGrainsClustering(settings).AddKeyGrainsStorage(settings);
     }
 
