@@ -1,6 +1,7 @@
 using System.Reflection;
 using KeyGrains.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace KeyGrains.Cluster.Tests;
@@ -38,6 +39,8 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.DeleteStateOnClear = true;
             });
             silo.AddKeyGrainsMembershipTuning(tuning);
+            silo.Services.AddSingleton(new AuthorityClock(TimeProvider.System));
+            silo.Services.AddOptions<AuthorityOptions>();
         });
         builder.ConfigureClient(client =>
         {
