@@ -29,10 +29,10 @@ public static class KeyGrainsSiloExtensions
         var settings = KeyGrainsSiloSettings.From(configuration);
         silo.Services.AddSingleton(settings);
         silo.Services.AddKeyGrainsRules(configuration);
-        return silo.AddKeyGrainsClustering(settings).AddKeyGrainsStorage(settings);
+        return silo.AddKeyGrainsClustering(settings, configuration).AddKeyGrainsStorage(settings);
     }
 
-    private static ISiloBuilder AddKeyGrainsClustering(this ISiloBuilder silo, KeyGrainsSiloSettings settings)
+    private static ISiloBuilder AddKeyGrainsClustering(this ISiloBuilder silo, KeyGrainsSiloSettings settings, IConfiguration configuration)
     {
         if (settings.Clustering == ClusteringProvider.Localhost)
         {
@@ -41,6 +41,7 @@ public static class KeyGrainsSiloExtensions
 
         silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
         silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort);
+        silo.AddKeyGrainsMembershipTuning(configuration);
         return silo.UseAdoNetClustering(o =>
         {
             o.Invariant = PostgresInvariant;
