@@ -1,0 +1,137 @@
+using KeyGrains.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KeyGrains.Keys;
+
+/// <summary>
+/// One API key. Verification is answered from memory; the last use is kept in memory and written
+/// at most once a minute (and on deactivation), never once per call.
+/// </summary>
+public sealed class ApiKeyGrain(
+    [PersistentState("key", KeyGrainsSiloExtensions.StorageName)] IPersistentState<ApiKeyState> state,
+    AuthorityClock clock,
+    ILogger<ApiKeyGrain> logger) : Grain, IApiKeyGrain, IKeyReplica
+{
+    private static readonly TimeSpan LastUsedFlushPeriod = TimeSpan.FromMinutes(1);
+
+    private VerificationModel? _model;
+    private DateTimeOffset? _lastUsed;
+    private bool _lastUsedDirty;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Record is { } record)
+        {
+            _model = new VerificationModel(record);
+        }
+
+        _lastUsed = state.State.LastUsedAt;
+        this.RegisterGrainTimer(FlushLastUsedAsync, LastUsedFlushPeriod, LastUsedFlushPeriod);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        FlushLastUsedAsync(cancellationToken);
+
+    public ValueTask<VerifyResult> Verify(VerifyRequest request)
+    {
+        if (_model is null)
+        {
+            return ValueTask.FromResult(VerifyResult.NotFound);
+        }
+
+        var now = clock.Now;
+        var result = _model.Verify(request, now);
+        if (result.IsValid)
+        {
+            _lastUsed = now;
+            _lastUsedDirty = true;
+        }
+
+        return ValueTask.FromResult(result);
+    }
+
+    public async Task Apply(KeyRecord record)
+    {
+        if (record.Id != this.GetPrimaryKeyString())
+        {
+            throw new ArgumentException("The record belongs to another key.", nameof(record));
+        }
+
+        if (state.State.Record is { } held && held.Version >= record.Version)
+        {
+            return;
+        }
+
+        state.State.Record = record;
+        state.State.LastUsedAt = _lastUsed;
+        await WriteOrReloadAsync();
+        _model = new VerificationModel(record);
+    }
+
+    public async Task Remove()
+    {
+        // Stop answering first and stay silent even if the clear fails: a removal is only ever
+        // recovered forwards, so the old secret must never verify again.
+        _model = null;
+        if (state.State.Record is null && !state.RecordExists)
+        {
+            return;
+        }
+
+        await state.ClearStateAsync();
+        _lastUsed = null;
+        _lastUsedDirty = false;
+    }
+
+    private async Task FlushLastUsedAsync(CancellationToken cancellationToken)
+    {
+        if (!_lastUsedDirty || _model is null || _lastUsed is not { } at)
+        {
+            return;
+        }
+
+        try
+        {
+            state.State.LastUsedAt = at;
+            await state.WriteStateAsync(cancellationToken);
+            _lastUsedDirty = false;
+            GrainFactory.GetGrain<IOrganizationGrain>(_model.Record.OrgId).ReportLastUsed(_model.Record.Id, at).Ignore();
+        }
+        catch (Exception ex)
+        {
+            // Last use is informational; the next flush tries again.
+            logger.LogWarning(ex, "Could not record the last use of key {KeyId}", this.GetPrimaryKeyString());
+            await ReloadAsync();
+        }
+    }
+
+    private async Task WriteOrReloadAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Keep memory equal to storage: the caller sees the failure and recovery pushes again.
+            await ReloadAsync();
+            throw;
+        }
+    }
+
+    private async Task ReloadAsync()
+    {
+        try
+        {
+            await state.ReadStateAsync();
+            _model = state.State.Record is { } record ? new VerificationModel(record) : null;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not reload key {KeyId}; deactivating", this.GetPrimaryKeyString());
+            _model = null;
+            DeactivateOnIdle();
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace KeyGrains.Keys;
+
+[GenerateSerializer, Alias("kg.ApiKeyState")]
+public sealed class ApiKeyState
+{
+    [Id(0)] public KeyRecord? Record { get; set; }
+
+    [Id(1)] public DateTimeOffset? LastUsedAt { get; set; }
+}

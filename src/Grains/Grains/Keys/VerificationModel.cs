@@ -1,0 +1,113 @@
+using System.Net;
+using System.Security.Cryptography;
+
+namespace KeyGrains.Keys;
+
+/// <summary>
+/// A key record compiled for verification: parsed networks, pre-resolved permissions and every
+/// answer built in advance, so a verification allocates nothing and touches no storage.
+/// </summary>
+internal sealed class VerificationModel
+{
+    private readonly KeyRecord _record;
+    private readonly IPNetwork[] _networks;
+    private readonly VerifyResult _valid;
+    private readonly VerifyResult _revoked;
+    private readonly VerifyResult _expired;
+    private readonly VerifyResult _ipNotAllowed;
+    private readonly VerifyResult _insufficient;
+
+    public VerificationModel(KeyRecord record)
+    {
+        _record = record;
+        _networks = new IPNetwork[record.AllowedIps.Length];
+        for (var i = 0; i < _networks.Length; i++)
+        {
+            // Rules were validated when written; a rule that no longer parses matches nobody (fail closed).
+            _networks[i] = Validation.TryParseIpRule(record.AllowedIps[i], out var network)
+                ? network
+                : new IPNetwork(IPAddress.IPv6None, 128);
+        }
+
+        _valid = Answer(VerifyCode.Valid);
+        _revoked = Answer(VerifyCode.Revoked);
+        _expired = Answer(VerifyCode.Expired);
+        _ipNotAllowed = Answer(VerifyCode.IpNotAllowed);
+        _insufficient = Answer(VerifyCode.InsufficientPermissions);
+    }
+
+    public KeyRecord Record => _record;
+
+    /// <summary>The checks in the contract's order; the first that fails gives the code.</summary>
+    public VerifyResult Verify(VerifyRequest request, DateTimeOffset now)
+    {
+        if (!SecretMatches(request.Key, now))
+        {
+            return VerifyResult.NotFound;
+        }
+
+        if (_record.RevokedAt is not null)
+        {
+            return _revoked;
+        }
+
+        if (_record.ExpiresAt <= now)
+        {
+            return _expired;
+        }
+
+        if (_networks.Length > 0 && !IpAllowed(request.Ip))
+        {
+            return _ipNotAllowed;
+        }
+
+        if (request.Permissions is { } requested)
+        {
+            foreach (var permission in requested)
+            {
+                if (!Permissions.AnyGrants(_record.Permissions, permission))
+                {
+                    return _insufficient;
+                }
+            }
+        }
+
+        return _valid;
+    }
+
+    private bool SecretMatches(string presented, DateTimeOffset now)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        ApiKeyFormat.Hash(presented, hash);
+
+        // Both comparisons always run, so timing does not tell which secret (if any) matched.
+        var current = CryptographicOperations.FixedTimeEquals(hash, _record.SecretHash);
+        var previous = _record.PreviousSecretHash is { } old
+            && CryptographicOperations.FixedTimeEquals(hash, old)
+            && now < _record.PreviousSecretExpiresAt;
+        return current | previous;
+    }
+
+    private bool IpAllowed(IPAddress? ip)
+    {
+        // Rules exist and no address was given: refused, so a missing address never widens access.
+        if (ip is null)
+        {
+            return false;
+        }
+
+        ip = Validation.Normalize(ip);
+        foreach (var network in _networks)
+        {
+            if (network.Contains(ip))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private VerifyResult Answer(VerifyCode code) => new(
+        code, _record.Id, _record.OrgId, _record.Name, _record.Roles, _record.Permissions, _record.ExpiresAt);
+}

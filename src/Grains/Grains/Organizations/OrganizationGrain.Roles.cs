@@ -1,0 +1,134 @@
+using KeyGrains.Keys;
+
+namespace KeyGrains.Organizations;
+
+public sealed partial class OrganizationGrain
+{
+    public async Task<RoleInfo[]> GetRoles()
+    {
+        await EnsureReadyAsync();
+        var roles = new List<RoleInfo>(BuiltInRoles.All.Length + S.Roles.Count);
+        foreach (var role in BuiltInRoles.All)
+        {
+            roles.Add(new RoleInfo(role.Name, role.Description, role.Permissions, BuiltIn: true));
+        }
+
+        foreach (var role in S.Roles.Values.OrderBy(r => r.Name, StringComparer.Ordinal))
+        {
+            roles.Add(new RoleInfo(role.Name, role.Description, role.Permissions, BuiltIn: false));
+        }
+
+        return [.. roles];
+    }
+
+    /// <summary>
+    /// Creates or replaces a custom role; every key holding it gets the new permissions before this
+    /// returns, so their next verification already sees them.
+    /// </summary>
+    public async Task<RoleInfo> UpsertRole(string name, string? description, string[] permissions, Caller caller)
+    {
+        await EnsureReadyAsync();
+        name = Rules.RoleName(name);
+        if (BuiltInRoles.Find(name) is not null)
+        {
+            throw new DomainException(ErrorCode.Conflict, $"The built-in role '{name}' cannot be changed.");
+        }
+
+        var role = new RoleRecord(name, Rules.Description(description), Rules.RolePermissions(permissions));
+        S.Roles[name] = role;
+        var changes = ReresolveKeysHolding(name, dropRole: false);
+        await PushAsync(changes, () => RecordAudit(AuditActions.RoleUpserted, caller, "role:" + name, new() { ["permissions"] = string.Join(',', role.Permissions) }));
+        return new RoleInfo(role.Name, role.Description, role.Permissions, BuiltIn: false);
+    }
+
+    /// <summary>Refused while an active key holds the role; keys that are not active lose it.</summary>
+    public async Task DeleteRole(string name, Caller caller)
+    {
+        await EnsureReadyAsync();
+        if (BuiltInRoles.Find(name) is not null)
+        {
+            throw new DomainException(ErrorCode.Conflict, $"The built-in role '{name}' cannot be deleted.");
+        }
+
+        if (!S.Roles.ContainsKey(name))
+        {
+            throw DomainException.NotFound("The role");
+        }
+
+        var now = Now;
+        foreach (var record in S.Keys.Values)
+        {
+            if (record.StatusAt(now) == KeyStatus.Active && Array.IndexOf(record.Roles, name) >= 0)
+            {
+                throw new DomainException(ErrorCode.Conflict, $"The role '{name}' is held by active key '{record.Id}'; change or revoke that key first.");
+            }
+        }
+
+        S.Roles.Remove(name);
+        var changes = ReresolveKeysHolding(name, dropRole: true);
+        await PushAsync(changes, () => RecordAudit(AuditActions.RoleDeleted, caller, "role:" + name));
+    }
+
+    /// <summary>Existing, distinct roles (1 to 20) and the union of the permissions they grant.</summary>
+    private (string[] Roles, string[] Permissions) ResolveRoles(string[]? roles)
+    {
+        if (roles is null || roles.Length is 0 or > Validation.MaxRolesPerKey)
+        {
+            throw DomainException.Invalid("roles", "A key needs 1 to 20 roles.");
+        }
+
+        var names = new List<string>(roles.Length);
+        foreach (var role in roles)
+        {
+            if (FindRole(role) is null)
+            {
+                throw DomainException.Invalid("roles", $"The role '{role}' does not exist.");
+            }
+
+            if (!names.Contains(role))
+            {
+                names.Add(role);
+            }
+        }
+
+        return ([.. names], PermissionsOf(names));
+    }
+
+    private string[] PermissionsOf(IEnumerable<string> roles)
+    {
+        var permissions = new List<string>();
+        foreach (var role in roles)
+        {
+            foreach (var permission in FindRole(role)?.Permissions ?? [])
+            {
+                if (!permissions.Contains(permission))
+                {
+                    permissions.Add(permission);
+                }
+            }
+        }
+
+        return [.. permissions];
+    }
+
+    private RoleRecord? FindRole(string? name) =>
+        name is null ? null : BuiltInRoles.Find(name) ?? S.Roles.GetValueOrDefault(name);
+
+    private PendingKeyChange[] ReresolveKeysHolding(string role, bool dropRole)
+    {
+        var changes = new List<PendingKeyChange>();
+        foreach (var record in S.Keys.Values.ToArray())
+        {
+            if (Array.IndexOf(record.Roles, role) < 0)
+            {
+                continue;
+            }
+
+            var roles = dropRole ? Array.FindAll(record.Roles, r => r != role) : record.Roles;
+            S.Keys[record.Id] = record with { Roles = roles, Permissions = PermissionsOf(roles), Version = NextVersion() };
+            changes.Add(new PendingKeyChange(record.Id, Recovery.PushCurrent));
+        }
+
+        return [.. changes];
+    }
+}

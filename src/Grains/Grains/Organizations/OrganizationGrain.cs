@@ -1,0 +1,188 @@
+using KeyGrains.Audit;
+using KeyGrains.Hosting;
+using KeyGrains.Keys;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KeyGrains.Organizations;
+
+/// <summary>
+/// An organization: its settings, roles, the index of its keys and its audit sequence. It is the
+/// single writer of its keys; every change is written here (with the intent to tell the key grain)
+/// before the key grain is told, and finished or undone on the next call if anything failed between.
+/// </summary>
+public sealed partial class OrganizationGrain(
+    [PersistentState("org", KeyGrainsSiloExtensions.StorageName)] IPersistentState<OrganizationState> state,
+    IOptions<AuthorityOptions> options,
+    AuthorityClock clock,
+    ILogger<OrganizationGrain> logger) : Grain, IOrganizationGrain
+{
+    private bool _lastUsedDirty;
+
+    private OrganizationState S => state.State;
+
+    private string OrgId => this.GetPrimaryKeyString();
+
+    private DateTimeOffset Now => clock.Now;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RecoverAsync();
+            await FlushAuditAsync();
+        }
+        catch (Exception ex)
+        {
+            // Activation must not fail because a key grain is unreachable; the next call retries.
+            logger.LogWarning(ex, "Recovery of organization {OrgId} did not finish at activation", OrgId);
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_lastUsedDirty && S.Exists)
+        {
+            try
+            {
+                await state.WriteStateAsync(cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Could not save last-use times of organization {OrgId}", OrgId);
+            }
+        }
+    }
+
+    public async Task<OrgInfo> Create(CreateOrg request, Caller caller)
+    {
+        if (S.Exists)
+        {
+            throw new DomainException(ErrorCode.Conflict, $"An organization with id '{OrgId}' already exists.", "id");
+        }
+
+        var limit = request.KeyLimit ?? options.Value.DefaultKeyLimit;
+        S.Name = Rules.OrgName(request.Name);
+        S.Plan = Rules.Plan(request.Plan);
+        S.KeyLimit = Rules.KeyLimit(limit);
+        S.CreatedAt = Now;
+        S.Exists = true;
+        RecordAudit(AuditActions.OrgCreated, caller, "org:" + OrgId, new() { ["name"] = S.Name, ["plan"] = Rules.PlanName(S.Plan) });
+        await CommitAsync();
+        await FlushAuditAsync();
+        return Info();
+    }
+
+    public Task<OrgInfo?> Get() => Task.FromResult(S.Exists ? Info() : null);
+
+    public async Task<OrgInfo> Update(UpdateOrg request, Caller caller)
+    {
+        await EnsureReadyAsync();
+        var changed = new Dictionary<string, string>();
+        if (request.Name is { } name && name != S.Name)
+        {
+            S.Name = Rules.OrgName(name);
+            changed["name"] = S.Name;
+        }
+
+        if (request.Plan is { } plan && plan != S.Plan)
+        {
+            S.Plan = Rules.Plan(plan);
+            changed["plan"] = Rules.PlanName(plan);
+        }
+
+        if (request.KeyLimit is { } limit && limit != S.KeyLimit)
+        {
+            S.KeyLimit = Rules.KeyLimit(limit);
+            changed["keyLimit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (changed.Count > 0)
+        {
+            RecordAudit(AuditActions.OrgUpdated, caller, "org:" + OrgId, changed);
+            await CommitAsync();
+            await FlushAuditAsync();
+        }
+
+        return Info();
+    }
+
+    public async Task RecordRefusal(Caller caller, string target, string reason)
+    {
+        if (!S.Exists)
+        {
+            return;
+        }
+
+        RecordAudit(AuditActions.AuthRefused, caller, target, new() { ["reason"] = reason });
+        await CommitAsync();
+        await FlushAuditAsync();
+    }
+
+    public Task ReportLastUsed(string keyId, DateTimeOffset at)
+    {
+        if (S.Keys.TryGetValue(keyId, out var record) && !(record.LastUsedAt >= at))
+        {
+            // Not written now: last use may lag, and it rides along with the next write.
+            S.Keys[keyId] = record with { LastUsedAt = at };
+            _lastUsedDirty = true;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private OrgInfo Info() => new(OrgId, S.Name, S.Plan, S.KeyLimit, ActiveKeyCount(Now), S.CreatedAt);
+
+    private int ActiveKeyCount(DateTimeOffset now)
+    {
+        var count = 0;
+        foreach (var record in S.Keys.Values)
+        {
+            if (record.StatusAt(now) == KeyStatus.Active)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>The organization exists and no earlier change is left half done.</summary>
+    private async Task EnsureReadyAsync()
+    {
+        if (!S.Exists)
+        {
+            throw DomainException.NotFound("The organization");
+        }
+
+        await RecoverAsync();
+    }
+
+    private async Task CommitAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+            _lastUsedDirty = false;
+        }
+        catch
+        {
+            // Memory must not run ahead of storage: what was not written did not happen.
+            await ReloadAsync();
+            throw;
+        }
+    }
+
+    private async Task ReloadAsync()
+    {
+        try
+        {
+            await state.ReadStateAsync();
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not reload organization {OrgId}; deactivating", OrgId);
+            DeactivateOnIdle();
+        }
+    }
+}

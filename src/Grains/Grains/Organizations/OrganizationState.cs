@@ -1,0 +1,63 @@
+using KeyGrains.Keys;
+
+namespace KeyGrains.Organizations;
+
+[GenerateSerializer, Alias("kg.OrganizationState")]
+public sealed class OrganizationState
+{
+    [Id(0)] public bool Exists { get; set; }
+    [Id(1)] public string Name { get; set; } = "";
+    [Id(2)] public Plan Plan { get; set; }
+    [Id(3)] public int KeyLimit { get; set; }
+    [Id(4)] public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Custom roles by name; the built-in ones are not stored.</summary>
+    [Id(5)] public Dictionary<string, RoleRecord> Roles { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every key that is not deleted, by id: lists and counts need no fan-out.</summary>
+    [Id(6)] public Dictionary<string, KeyRecord> Keys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Key grains that may not yet hold what this state says, written before they are told, so a
+    /// crash in between is finished (or undone) on the next call or activation.
+    /// </summary>
+    [Id(7)] public List<PendingKeyChange> Pending { get; set; } = [];
+
+    /// <summary>The id of the newest audit event.</summary>
+    [Id(8)] public long AuditCount { get; set; }
+
+    /// <summary>Audit events written with the change they record, not yet confirmed by the log.</summary>
+    [Id(9)] public List<AuditEvent> AuditOutbox { get; set; } = [];
+
+    /// <summary>The last version handed to a key record; every change to a key takes the next.</summary>
+    [Id(10)] public long KeyVersion { get; set; }
+}
+
+[GenerateSerializer, Immutable, Alias("kg.RoleRecord")]
+public sealed record RoleRecord(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string? Description,
+    [property: Id(2)] string[] Permissions);
+
+/// <summary>What recovery does for a key whose grain may not have been told of a change.</summary>
+[GenerateSerializer, Alias("kg.Recovery")]
+public enum Recovery
+{
+    /// <summary>Finish the change: push the record this state holds (revocations, role changes).</summary>
+    PushCurrent = 0,
+
+    /// <summary>Undo the change: the caller saw a failure and never got its result (updates, rotations).</summary>
+    RestorePrevious = 1,
+
+    /// <summary>Undo a creation whose secret the caller never received.</summary>
+    Discard = 2,
+
+    /// <summary>Finish a deletion.</summary>
+    Remove = 3,
+}
+
+[GenerateSerializer, Immutable, Alias("kg.PendingKeyChange")]
+public sealed record PendingKeyChange(
+    [property: Id(0)] string KeyId,
+    [property: Id(1)] Recovery Recovery,
+    [property: Id(2)] KeyRecord? Previous = null);

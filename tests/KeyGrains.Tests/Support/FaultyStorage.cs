@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using Orleans.Storage;
+
+namespace KeyGrains.Tests.Support;
+
+/// <summary>
+/// Grain storage that passes through to another, counts writes, and fails the writes a test asks
+/// it to fail: the stand-in for a crash between two writes.
+/// </summary>
+public sealed class FaultyStorage(IGrainStorage inner) : IGrainStorage
+{
+    private readonly ConcurrentDictionary<GrainId, int> _writes = new();
+    private Func<GrainId, bool>? _failWhen;
+    private int _failuresLeft;
+
+    public IGrainStorage Inner => inner;
+
+    /// <summary>The next <paramref name="count"/> writes or clears of matching grains throw.</summary>
+    public void FailNext(Func<GrainId, bool> when, int count = 1)
+    {
+        _failWhen = when;
+        Volatile.Write(ref _failuresLeft, count);
+    }
+
+    public void Heal() => Volatile.Write(ref _failuresLeft, 0);
+
+    public int WritesOf(GrainId grainId) => _writes.GetValueOrDefault(grainId);
+
+    public int TotalWrites => _writes.Values.Sum();
+
+    public IReadOnlyCollection<GrainId> WrittenGrains => _writes.Keys.ToArray();
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        inner.ReadStateAsync(stateName, grainId, grainState);
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        ThrowIfFaulted(grainId);
+        _writes.AddOrUpdate(grainId, 1, static (_, n) => n + 1);
+        return inner.WriteStateAsync(stateName, grainId, grainState);
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        ThrowIfFaulted(grainId);
+        _writes.AddOrUpdate(grainId, 1, static (_, n) => n + 1);
+        return inner.ClearStateAsync(stateName, grainId, grainState);
+    }
+
+    private void ThrowIfFaulted(GrainId grainId)
+    {
+        if (_failWhen is { } when && when(grainId) && Interlocked.Decrement(ref _failuresLeft) >= 0)
+        {
+            throw new InvalidOperationException("Injected storage failure for " + grainId);
+        }
+    }
+}
