@@ -17,7 +17,13 @@ public static class OrleansSetup
         var mode = configuration["Orleans:Mode"] ?? CoHosted;
         if (string.Equals(mode, CoHosted, StringComparison.OrdinalIgnoreCase))
         {
-            builder.UseOrleans(silo => silo.AddKeyGrains(configuration));
+            builder.UseOrleans(silo =>
+            {
+                silo.AddKeyGrains(configuration);
+
+                // The domain's settings and clock; idempotent if the hosting extension adds them too.
+                silo.Services.AddKeyGrainsRules(configuration);
+            });
         }
         else if (string.Equals(mode, Client, StringComparison.OrdinalIgnoreCase))
         {
