@@ -12,13 +12,15 @@ public sealed class FaultyStorage(IGrainStorage inner) : IGrainStorage
     private readonly ConcurrentDictionary<GrainId, int> _writes = new();
     private Func<GrainId, bool>? _failWhen;
     private int _failuresLeft;
+    private int _skipsLeft;
 
     public IGrainStorage Inner => inner;
 
-    /// <summary>The next <paramref name="count"/> writes or clears of matching grains throw.</summary>
-    public void FailNext(Func<GrainId, bool> when, int count = 1)
+    /// <summary>After <paramref name="skip"/> more, the next <paramref name="count"/> writes or clears of matching grains throw.</summary>
+    public void FailNext(Func<GrainId, bool> when, int count = 1, int skip = 0)
     {
         _failWhen = when;
+        Volatile.Write(ref _skipsLeft, skip);
         Volatile.Write(ref _failuresLeft, count);
     }
 
@@ -49,7 +51,12 @@ public sealed class FaultyStorage(IGrainStorage inner) : IGrainStorage
 
     private void ThrowIfFaulted(GrainId grainId)
     {
-        if (_failWhen is { } when && when(grainId) && Interlocked.Decrement(ref _failuresLeft) >= 0)
+        if (_failWhen is not { } when || !when(grainId) || Volatile.Read(ref _failuresLeft) <= 0)
+        {
+            return;
+        }
+
+        if (Interlocked.Decrement(ref _skipsLeft) < 0 && Interlocked.Decrement(ref _failuresLeft) >= 0)
         {
             throw new InvalidOperationException("Injected storage failure for " + grainId);
         }
