@@ -44,6 +44,9 @@ public sealed class ApiHost : IAsyncDisposable
             ["urls"] = "http://127.0.0.1:0",
             ["Authority:OperatorToken"] = OperatorToken,
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Storage:SqlitePath"] = Path.Combine(Path.GetTempPath(), "keygrains-webapi-tests", Guid.NewGuid().ToString("N") + ".db"),
+            ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
         {
@@ -57,6 +60,14 @@ public sealed class ApiHost : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ApiHost(app, new Uri(address));
+    }
+
+    /// <summary>A loopback port free right now, so test silos never collide with a running service.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public HttpClient Client(string? bearer = null, string? apiKey = null)

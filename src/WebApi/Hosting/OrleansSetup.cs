@@ -17,13 +17,7 @@ public static class OrleansSetup
         var mode = configuration["Orleans:Mode"] ?? CoHosted;
         if (string.Equals(mode, CoHosted, StringComparison.OrdinalIgnoreCase))
         {
-            builder.UseOrleans(silo =>
-            {
-                silo.AddKeyGrains(configuration);
-
-                // The domain's settings and clock; idempotent if the hosting extension adds them too.
-                silo.Services.AddKeyGrainsRules(configuration);
-            });
+            builder.UseOrleans(silo => silo.AddKeyGrains(configuration));
         }
         else if (string.Equals(mode, Client, StringComparison.OrdinalIgnoreCase))
         {
