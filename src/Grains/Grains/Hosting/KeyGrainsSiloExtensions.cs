@@ -29,6 +29,7 @@ public static class KeyGrainsSiloExtensions
         var settings = KeyGrainsSiloSettings.From(configuration);
         silo.Services.AddSingleton(settings);
         silo.Services.AddKeyGrainsRules(configuration);
+        silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
         return silo.AddKeyGrainsClustering(settings, configuration).AddKeyGrainsStorage(settings);
     }
 
