@@ -86,9 +86,16 @@ public static class SecurityComposition
     /// <summary>Forwarded headers first (every later step sees the real client), then the answer's headers, then CORS.</summary>
     public static WebApplication UseKeyGrainsSecurity(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        var settings = app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value;
+
+        // Never with an empty list: the middleware then believes X-Forwarded-For from any peer.
+        if (settings.TrustedProxies.Length > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseKeyGrainsSecurityHeaders();
-        if (app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.Cors.AllowedOrigins.Length > 0)
+        if (settings.Cors.AllowedOrigins.Length > 0)
         {
             app.UseCors(CorsPolicy);
         }
