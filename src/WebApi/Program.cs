@@ -1,2 +1,9 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using KeyGrains.WebApi.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddKeyGrainsWebApi();
+
+var app = builder.Build();
+app.MapKeyGrainsWebApi();
+
+return await app.RunKeyGrainsAsync();

@@ -1,0 +1,70 @@
+using System.Text.Json.Serialization;
+
+namespace KeyGrains.WebApi.Apis;
+
+public sealed record CreateKeyBody(string? Name, string? Description, string[]? Roles, DateTimeOffset? ExpiresAt, string[]? AllowedIps);
+
+/// <summary>
+/// PATCH body: the setters record which members were present, so an absent member leaves the
+/// field as it is and an explicit null clears it.
+/// </summary>
+public sealed class UpdateKeyBody
+{
+    public string? Name { get; set { field = value; HasName = true; } }
+
+    public string? Description { get; set { field = value; HasDescription = true; } }
+
+    public string[]? Roles { get; set { field = value; HasRoles = true; } }
+
+    public DateTimeOffset? ExpiresAt { get; set { field = value; HasExpiresAt = true; } }
+
+    public string[]? AllowedIps { get; set { field = value; HasAllowedIps = true; } }
+
+    [JsonIgnore] public bool HasName { get; private set; }
+
+    [JsonIgnore] public bool HasDescription { get; private set; }
+
+    [JsonIgnore] public bool HasRoles { get; private set; }
+
+    [JsonIgnore] public bool HasExpiresAt { get; private set; }
+
+    [JsonIgnore] public bool HasAllowedIps { get; private set; }
+
+    public UpdateKey ToUpdate() => new(
+        Name,
+        Description,
+        ClearDescription: HasDescription && Description is null,
+        Roles,
+        ExpiresAt,
+        ClearExpiresAt: HasExpiresAt && ExpiresAt is null,
+        AllowedIps,
+        ClearAllowedIps: HasAllowedIps && AllowedIps is null);
+}
+
+public sealed record RotateKeyBody(int? GracePeriodSeconds);
+
+/// <summary>A key with its whole secret in <c>key</c>: answered once, by create and rotate.</summary>
+public sealed record NewKeyResponse(
+    string Id,
+    string OrgId,
+    string Name,
+    string? Description,
+    string[] Roles,
+    KeyStatus Status,
+    string Last4,
+    DateTimeOffset CreatedAt,
+    string CreatedBy,
+    DateTimeOffset? ExpiresAt,
+    DateTimeOffset? RevokedAt,
+    DateTimeOffset? LastUsedAt,
+    string[] AllowedIps,
+    string Key,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PreviousSecretExpiresAt)
+{
+    public static NewKeyResponse From(NewKey created)
+    {
+        var k = created.Key;
+        return new(k.Id, k.OrgId, k.Name, k.Description, k.Roles, k.Status, k.Last4, k.CreatedAt, k.CreatedBy,
+            k.ExpiresAt, k.RevokedAt, k.LastUsedAt, k.AllowedIps, created.Secret, created.PreviousSecretExpiresAt);
+    }
+}

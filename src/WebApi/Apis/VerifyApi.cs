@@ -1,0 +1,96 @@
+using System.Net;
+using System.Text.Json.Serialization;
+using KeyGrains.WebApi.Auth;
+using KeyGrains.WebApi.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace KeyGrains.WebApi.Apis;
+
+/// <summary>
+/// <c>POST /v1/keys/verify</c>: the hot path. Holding the key is the proof, so no other credential;
+/// every well-formed request answers 200 with a code. Kept free of LINQ and of avoidable allocation.
+/// </summary>
+public static class VerifyApi
+{
+    public const int MaxPermissions = 20;
+
+    public static IEndpointRouteBuilder MapVerifyApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/v1/keys/verify", Verify)
+            .WithTags("Verification")
+            .WithName("VerifyKey")
+            .WithSummary("Verify a presented API key")
+            .WithDescription("200 for every well-formed request; key details only when the secret itself matched.")
+            .Accepts<VerifyBody>("application/json")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AllowAnonymous();
+        return routes;
+    }
+
+    public static async Task<Results<Ok<VerifyResponse>, ValidationProblem>> Verify(HttpRequest request, KeyVerifier verifier)
+    {
+        var body = await JsonBody.ReadAsync<VerifyBody>(request);
+        if (string.IsNullOrEmpty(body.Key))
+        {
+            return Edge.Invalid("key", "The key is required.");
+        }
+
+        IPAddress? ip = null;
+        if (body.Ip is not null && !Edge.TryParseAddress(body.Ip, out ip))
+        {
+            return Edge.Invalid("ip", "Must be an IPv4 or IPv6 address.");
+        }
+
+        if (body.Permissions is { } permissions)
+        {
+            if (permissions.Length > MaxPermissions)
+            {
+                return Edge.Invalid("permissions", "At most 20 permissions.");
+            }
+
+            for (var i = 0; i < permissions.Length; i++)
+            {
+                if (!Permissions.IsValidConcrete(permissions[i]))
+                {
+                    return Edge.Invalid("permissions", "Each permission is a concrete resource:action.");
+                }
+            }
+        }
+
+        var result = await verifier.VerifyAsync(body.Key, ip, body.Permissions);
+        return TypedResults.Ok(new VerifyResponse(result));
+    }
+
+    public sealed record VerifyBody(string? Key, string? Ip, string[]? Permissions);
+
+    /// <summary>The answer; members other than <c>valid</c> and <c>code</c> are omitted when absent.</summary>
+    public sealed class VerifyResponse(VerifyResult result)
+    {
+        public bool Valid => result.IsValid;
+
+        public string Code => result.Code switch
+        {
+            VerifyCode.Valid => "VALID",
+            VerifyCode.Revoked => "REVOKED",
+            VerifyCode.Expired => "EXPIRED",
+            VerifyCode.IpNotAllowed => "IP_NOT_ALLOWED",
+            VerifyCode.InsufficientPermissions => "INSUFFICIENT_PERMISSIONS",
+            _ => "NOT_FOUND",
+        };
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? KeyId => result.KeyId;
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? OrgId => result.OrgId;
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Name => result.Name;
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string[]? Roles => result.Roles;
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string[]? Permissions => result.Permissions;
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DateTimeOffset? ExpiresAt => result.ExpiresAt;
+    }
+}

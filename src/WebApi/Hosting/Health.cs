@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace KeyGrains.WebApi.Hosting;
+
+/// <summary><c>/health/live</c>: the process is up. <c>/health/ready</c>: a grain call answers in time.</summary>
+public static class Health
+{
+    private const string Ready = "ready";
+
+    public static IServiceCollection AddKeyGrainsHealth(this IServiceCollection services)
+    {
+        services.AddHealthChecks().AddCheck<ClusterCheck>("cluster", tags: [Ready]);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapKeyGrainsHealth(this IEndpointRouteBuilder routes)
+    {
+        routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
+            .WithTags("Health").WithSummary("200 while the process is up");
+        routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready) })
+            .WithTags("Health").WithSummary("200 when the cluster and its storage answer, else 503");
+        return routes;
+    }
+
+    /// <summary>
+    /// The operator grain is read through storage on activation and answers from memory after, so
+    /// a timely answer means the cluster is reachable and storage was at its last activation.
+    /// </summary>
+    private sealed class ClusterCheck(IGrainFactory grains) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await grains.GetGrain<IOperatorGrain>(0).GetTokenHash().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return HealthCheckResult.Unhealthy("The cluster did not answer: " + e.GetType().Name);
+            }
+        }
+    }
+}

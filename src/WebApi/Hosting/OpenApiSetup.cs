@@ -1,0 +1,77 @@
+using KeyGrains.WebApi.Auth;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.OpenApi;
+using Scalar.AspNetCore;
+
+namespace KeyGrains.WebApi.Hosting;
+
+/// <summary>
+/// <c>/openapi/v1.json</c> in every environment, and the interactive page at <c>/scalar</c>, whose
+/// script is embedded in the Scalar.AspNetCore assembly (no CDN: the hosts may have no internet).
+/// </summary>
+public static class OpenApiSetup
+{
+    private const string ApiKey = "ApiKey";
+    private const string Bearer = "Bearer";
+
+    private const string Notes = """
+        KeyGrains issues and verifies API keys. Where the REST contract is silent, this server:
+        - answers a missing key `name` as "" (an empty name);
+        - takes `null` for a non-clearable PATCH member (org name, plan, keyLimit; key name, roles) as 400, not as "unchanged";
+        - gives the audit log's `next` cursor as a string, like the key list's;
+        - accepts `+json` media types as JSON, and refuses a body of any other type with 415;
+        - reads times only with an explicit offset or `Z`, and writes them in UTC ending in `Z`;
+        - answers an organization or key id that cannot exist (wrong shape) with 404, without a lookup;
+        - answers 503 `service_unavailable` with `Retry-After: 2` when the cluster or its storage fails; verification is retried up to 3 times first;
+        - refuses an `Authorization` header that is not a single Bearer credential with 401;
+        - with `Orleans:Mode=Client`, tries `Orleans:ConnectAttempts` (5) times a second apart to reach the cluster, then exits with code 1 and a sentence on stderr.
+        """;
+
+    public static IServiceCollection AddKeyGrainsOpenApi(this IServiceCollection services) =>
+        services.AddOpenApi(o =>
+        {
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "KeyGrains REST API";
+                document.Info.Version = "v1";
+                document.Info.Description = Notes;
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[ApiKey] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey,
+                    In = ParameterLocation.Header,
+                    Name = KeyGrainsAuthenticationHandler.ApiKeyHeader,
+                    Description = "An organization's API key.",
+                };
+                document.Components.SecuritySchemes[Bearer] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    Description = "The operator token, or an API key.",
+                };
+                return Task.CompletedTask;
+            });
+            o.AddOperationTransformer((operation, context, _) =>
+            {
+                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any())
+                {
+                    operation.Security ??= [];
+                    operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKey, context.Document)] = [] });
+                    operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Bearer, context.Document)] = [] });
+                }
+
+                return Task.CompletedTask;
+            });
+        });
+
+    public static IEndpointRouteBuilder MapKeyGrainsOpenApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapOpenApi();
+        routes.MapScalarApiReference(o => o
+            .WithTitle("KeyGrains")
+            .DisableDefaultFonts()
+            .AddPreferredSecuritySchemes(ApiKey, Bearer));
+        return routes;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json.Serialization;
+using KeyGrains.WebApi.Apis;
+using KeyGrains.WebApi.Auth;
+using KeyGrains.WebApi.Http;
+
+namespace KeyGrains.WebApi.Hosting;
+
+/// <summary>The whole web API, for <c>Program</c> and for the tests that host it.</summary>
+public static class WebApiComposition
+{
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    public static WebApplicationBuilder AddKeyGrainsWebApi(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["Kestrel:Endpoints:Http:Url"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrls);
+        }
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = JsonBody.MaxBytes);
+        builder.AddKeyGrainsOrleans();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            o.SerializerOptions.Converters.Add(new UtcTimeConverter());
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddKeyGrainsProblems();
+        builder.Services.AddKeyGrainsAuth();
+        builder.Services.AddKeyGrainsHealth();
+        builder.Services.AddKeyGrainsOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapKeyGrainsWebApi(this WebApplication app)
+    {
+        app.UseKeyGrainsProblems();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOrgsApi();
+        app.MapRolesApi();
+        app.MapKeysApi();
+        app.MapVerifyApi();
+        app.MapAuditApi();
+        app.MapKeyGrainsHealth();
+        app.MapKeyGrainsOpenApi();
+        return app;
+    }
+}

@@ -1,0 +1,145 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace KeyGrains.WebApi.Http;
+
+/// <summary>The contract's stable problem codes, and problem details for every error answer.</summary>
+public static class Problems
+{
+    public const string ValidationFailed = "validation_failed";
+    public const string Unauthenticated = "unauthenticated";
+    public const string Forbidden = "forbidden";
+    public const string PlanRestriction = "plan_restriction";
+    public const string NotFound = "not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string Conflict = "conflict";
+    public const string KeyLimitReached = "key_limit_reached";
+    public const string KeyRevoked = "key_revoked";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string TooManyRequests = "too_many_requests";
+    public const string ServiceUnavailable = "service_unavailable";
+    public const string InternalError = "internal_error";
+
+    /// <summary>Seconds a client should wait before retrying a 503.</summary>
+    public const int RetryAfterSeconds = 2;
+
+    public static IServiceCollection AddKeyGrainsProblems(this IServiceCollection services)
+    {
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            var status = c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode;
+            c.ProblemDetails.Extensions.TryAdd("code", CodeFor(status));
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        return services;
+    }
+
+    /// <summary>Exceptions, then bare 4xx/5xx answers (unknown routes, 405, ...) become problem details.</summary>
+    public static WebApplication UseKeyGrainsProblems(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    public static string CodeFor(int status) => status switch
+    {
+        400 => ValidationFailed,
+        401 => Unauthenticated,
+        403 => Forbidden,
+        404 => NotFound,
+        405 => MethodNotAllowed,
+        409 => Conflict,
+        413 => PayloadTooLarge,
+        415 => UnsupportedMediaType,
+        429 => TooManyRequests,
+        503 => ServiceUnavailable,
+        _ => status >= 500 ? InternalError : ValidationFailed,
+    };
+
+    public static ValueTask WriteAsync(HttpContext context, int status, string code, string detail)
+    {
+        context.Response.StatusCode = status;
+        var problem = new ProblemDetails { Status = status, Title = TitleFor(status), Detail = detail };
+        problem.Extensions["code"] = code;
+        return context.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
+    }
+
+    public static string TitleFor(int status) => status switch
+    {
+        400 => "The request is not valid.",
+        401 => "Authentication is required.",
+        403 => "The operation is not allowed.",
+        404 => "Not found.",
+        405 => "Method not allowed.",
+        409 => "The request conflicts with the current state.",
+        413 => "The request body is too large.",
+        415 => "Unsupported media type.",
+        429 => "Too many requests.",
+        503 => "The service is unavailable.",
+        _ => "An error occurred.",
+    };
+
+    /// <summary>
+    /// The one place exceptions become answers: domain refusals by their code, client input the
+    /// framework refused by its status, and infrastructure failures as 503 (never a wrong answer).
+    /// </summary>
+    private sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+        {
+            ProblemDetails problem;
+            switch (exception)
+            {
+                case DomainException { Code: ErrorCode.ValidationFailed } e:
+                    problem = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [e.Field ?? "body"] = [e.Message] })
+                    {
+                        Status = 400,
+                        Detail = e.Message,
+                    };
+                    break;
+                case DomainException e:
+                    problem = new ProblemDetails { Status = StatusFor(e.Code), Detail = e.Message };
+                    problem.Extensions["code"] = CodeFor(e.Code);
+                    break;
+                case BadHttpRequestException e:
+                    problem = new ProblemDetails { Status = e.StatusCode, Detail = e.StatusCode == 400 ? "The request is malformed." : e.Message };
+                    break;
+                case var e when Transient.IsInfrastructure(e):
+                    // Logged by type only: infrastructure messages may quote request data.
+                    log.LogWarning("Cluster or storage failure answered with 503: {ExceptionType}", e.GetType().FullName);
+                    context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    problem = new ProblemDetails { Status = 503, Detail = "The cluster could not answer in time; retry later." };
+                    break;
+                default:
+                    log.LogError("Unexpected failure answered with 500: {ExceptionType}", exception.GetType().FullName);
+                    problem = new ProblemDetails { Status = 500, Detail = "An unexpected error occurred." };
+                    break;
+            }
+
+            problem.Title ??= TitleFor(problem.Status!.Value);
+            context.Response.StatusCode = problem.Status!.Value;
+            return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
+        }
+
+        private static int StatusFor(ErrorCode code) => code switch
+        {
+            ErrorCode.NotFound => 404,
+            ErrorCode.Conflict or ErrorCode.KeyLimitReached or ErrorCode.KeyRevoked => 409,
+            ErrorCode.PlanRestriction => 403,
+            _ => 400,
+        };
+
+        private static string CodeFor(ErrorCode code) => code switch
+        {
+            ErrorCode.NotFound => NotFound,
+            ErrorCode.Conflict => Conflict,
+            ErrorCode.KeyLimitReached => KeyLimitReached,
+            ErrorCode.KeyRevoked => KeyRevoked,
+            ErrorCode.PlanRestriction => PlanRestriction,
+            _ => ValidationFailed,
+        };
+    }
+}
