@@ -24,7 +24,7 @@ while read -r f p s; do
 done < <(sed -nE 's/.*(Passed|Failed)! +- Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\2 \3 \4/p' "$log")
 rm -f "$log"
 
-expected=$(grep -cE '"tests[\\/][^"]*\.csproj"' KeyGrains.sln || true)
+expected=$(grep -cE '"tests[\\/][^"]*Tests\.csproj"' KeyGrains.sln || true)
 if [ "$projects" -lt "$expected" ]; then
   echo "Only $projects of $expected test projects reported a result." >&2
   status=1

@@ -33,3 +33,16 @@ public sealed class DomainException : Exception
 
     public static DomainException Invalid(string field, string message) => new(ErrorCode.ValidationFailed, message, field);
 }
+
+/// <summary>
+/// Grain storage could not be reached or failed. It crosses grain calls (a database driver's own
+/// exception has no codec), so a caller can retry or answer 503; it never means "no such key".
+/// </summary>
+[GenerateSerializer, Alias("kg.StorageUnavailableException")]
+public sealed class StorageUnavailableException : Exception
+{
+    public StorageUnavailableException(string message)
+        : base(message)
+    {
+    }
+}

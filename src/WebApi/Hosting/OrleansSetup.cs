@@ -21,13 +21,9 @@ public static class OrleansSetup
         }
         else if (string.Equals(mode, Client, StringComparison.OrdinalIgnoreCase))
         {
-            var gatewayPort = configuration.GetValue("Orleans:GatewayPort", 30000);
             var attempts = configuration.GetValue("Orleans:ConnectAttempts", 5);
             builder.UseOrleansClient(client => client
-                .UseLocalhostClustering(
-                    gatewayPort,
-                    configuration["Orleans:ServiceId"] ?? "keygrains",
-                    configuration["Orleans:ClusterId"] ?? "keygrains")
+                .AddKeyGrainsClient(configuration)
                 .UseConnectionRetryFilter(new BoundedRetry(attempts)));
         }
         else

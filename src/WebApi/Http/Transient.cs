@@ -8,7 +8,7 @@ public static class Transient
     public static bool IsInfrastructure(Exception e) => e switch
     {
         DomainException => false,
-        TimeoutException or OrleansException or DbException => true,
+        TimeoutException or OrleansException or DbException or StorageUnavailableException => true,
         AggregateException { InnerException: { } inner } => IsInfrastructure(inner),
         _ => false,
     };

@@ -116,6 +116,19 @@ public sealed class CrashConsistencyTests(ClusterFixture fx) : IDisposable
         Assert.Equal(VerifyCode.Valid, (await fx.VerifyAsync(key.Secret)).Code);
     }
 
+    [Fact]
+    public async Task ADatabaseFailure_ReachesTheCallerAsStorageUnavailable()
+    {
+        var org = await fx.NewOrgAsync();
+        var orgId = org.GetGrainId();
+        fx.Storage.FailNext(id => id == orgId, with: () => new FakeDbException());
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => org.CreateKey(Viewer, Caller.Operator()));
+        fx.Storage.Heal();
+
+        Assert.Equal(0, (await org.Get())!.ActiveKeyCount);
+    }
+
     private sealed class StoredState<T> : IGrainState<T>
         where T : new()
     {

@@ -27,6 +27,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddKeyedSingleton<IGrainStorage>(KeyGrainsSiloExtensions.StorageName, (sp, _) =>
                 Storage = new FaultyStorage(sp.GetRequiredKeyedService<IGrainStorage>(InnerStorage)));
             silo.Services.AddSingleton(new AuthorityClock(Clock));
+            silo.AddIncomingGrainCallFilter<KeyGrains.Storage.StorageFailureFilter>();
             silo.Services.AddOptions<AuthorityOptions>().Configure(o => o.DefaultKeyLimit = 10);
         });
         Cluster = builder.Build();

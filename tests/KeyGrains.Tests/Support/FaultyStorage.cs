@@ -13,13 +13,15 @@ public sealed class FaultyStorage(IGrainStorage inner) : IGrainStorage
     private Func<GrainId, bool>? _failWhen;
     private int _failuresLeft;
     private int _skipsLeft;
+    private Func<Exception> _failure = () => new InvalidOperationException("Injected storage failure");
 
     public IGrainStorage Inner => inner;
 
     /// <summary>After <paramref name="skip"/> more, the next <paramref name="count"/> writes or clears of matching grains throw.</summary>
-    public void FailNext(Func<GrainId, bool> when, int count = 1, int skip = 0)
+    public void FailNext(Func<GrainId, bool> when, int count = 1, int skip = 0, Func<Exception>? with = null)
     {
         _failWhen = when;
+        _failure = with ?? (() => new InvalidOperationException("Injected storage failure"));
         Volatile.Write(ref _skipsLeft, skip);
         Volatile.Write(ref _failuresLeft, count);
     }
@@ -58,7 +60,10 @@ public sealed class FaultyStorage(IGrainStorage inner) : IGrainStorage
 
         if (Interlocked.Decrement(ref _skipsLeft) < 0 && Interlocked.Decrement(ref _failuresLeft) >= 0)
         {
-            throw new InvalidOperationException("Injected storage failure for " + grainId);
+            throw _failure();
         }
     }
 }
+
+/// <summary>What a database driver throws when its server is gone.</summary>
+public sealed class FakeDbException() : System.Data.Common.DbException("connection refused");

@@ -1,5 +1,12 @@
+using KeyGrains.Storage;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace KeyGrains.Hosting;
 
@@ -8,15 +15,79 @@ public static class KeyGrainsSiloExtensions
     /// <summary>The one grain storage every KeyGrains grain uses.</summary>
     public const string StorageName = "keygrains";
 
+    /// <summary>ADO.NET invariant Orleans maps to Microsoft.Data.Sqlite's factory.</summary>
+    public const string SqliteInvariant = "System.Data.SQLite";
+
+    public const string PostgresInvariant = "Npgsql";
+
     /// <summary>
     /// Everything a KeyGrains silo needs, from configuration: cluster identity and ports, clustering
     /// and grain storage. Used by <c>src/Silo</c> and by the web API when it co-hosts a silo.
     /// </summary>
     public static ISiloBuilder AddKeyGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
-        // Placeholder until the storage work lands: localhost clustering, memory storage.
-        silo.UseLocalhostClustering();
-        silo.AddMemoryGrainStorage(StorageName);
-        return silo;
+        var settings = KeyGrainsSiloSettings.From(configuration);
+        silo.Services.AddSingleton(settings);
+        silo.Services.AddKeyGrainsRules(configuration);
+        silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
+        return silo.AddKeyGrainsClustering(settings, configuration).AddKeyGrainsStorage(settings);
+    }
+
+    private static ISiloBuilder AddKeyGrainsClustering(this ISiloBuilder silo, KeyGrainsSiloSettings settings, IConfiguration configuration)
+    {
+        if (settings.Clustering == ClusteringProvider.Localhost)
+        {
+            return silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, settings.ServiceId, settings.ClusterId);
+        }
+
+        silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
+        silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort);
+        silo.AddKeyGrainsMembershipTuning(configuration);
+        return silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = PostgresInvariant;
+            o.ConnectionString = settings.PostgresConnectionString;
+        });
+    }
+
+    /// <summary>
+    /// Registers the <see cref="StorageName"/> grain storage alone, for hosts that bring their own
+    /// clustering (the test cluster does).
+    /// </summary>
+    public static ISiloBuilder AddKeyGrainsStorage(this ISiloBuilder silo, KeyGrainsSiloSettings settings)
+    {
+        switch (settings.Storage)
+        {
+            case StorageProvider.Memory:
+                return silo.AddMemoryGrainStorage(StorageName);
+            case StorageProvider.Postgres:
+                return silo.AddAdoNetGrainStorage(StorageName, options => options
+                    .Configure<Serializer>((o, serializer) => Configure(o, PostgresInvariant, settings.PostgresConnectionString!, serializer)));
+            default:
+                var connectionString = SqliteConnectionString(settings.SqlitePath);
+                silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new SqliteSchemaInitializer(connectionString));
+                return silo.AddAdoNetGrainStorage(StorageName, options => options
+                    .Configure<Serializer>((o, serializer) => Configure(o, SqliteInvariant, connectionString, serializer)));
+        }
+    }
+
+    /// <summary>The connection string for a SQLite file path, relative to the current directory.</summary>
+    public static string SqliteConnectionString(string path) => new SqliteConnectionStringBuilder
+    {
+        DataSource = Path.GetFullPath(path),
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        // Microsoft.Data.Sqlite retries a busy or locked database until the command timeout
+        // ends: this is the busy timeout for every connection the ADO.NET provider opens.
+        DefaultTimeout = 30,
+    }.ToString();
+
+    private static void Configure(AdoNetGrainStorageOptions options, string invariant, string connectionString, Serializer serializer)
+    {
+        options.Invariant = invariant;
+        options.ConnectionString = connectionString;
+        // Orleans' own binary format rather than the default Newtonsoft JSON, which records CLR
+        // type names: the binary format names types by their [Alias] and members by [Id], so a
+        // renamed C# type or property still reads its stored rows.
+        options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
     }
 }

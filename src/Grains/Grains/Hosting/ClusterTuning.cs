@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
+using Orleans.Hosting;
+
+namespace KeyGrains.Hosting;
+
+/// <summary>
+/// Failure-detection figures for a multi-node cluster, from <c>Orleans:Tuning</c>. Orleans' defaults
+/// keep calls to a SIGKILLed silo waiting the full 30 s response timeout and notice the death
+/// after 11-13 s; these let the grains serve again from another silo within a few seconds.
+/// </summary>
+public sealed class ClusterTuningOptions
+{
+    public const string SectionName = "Orleans:Tuning";
+
+    /// <summary>How long a grain call waits for an answer (silo and client).</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Without it Orleans holds the adaptive probe timeout at half its own default or more.</summary>
+    public TimeSpan MinProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    public int NumMissedProbesLimit { get; set; } = 2;
+
+    public TimeSpan IAmAliveTablePublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan TableRefreshTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a client re-reads the gateway list from the membership table.</summary>
+    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    public static ClusterTuningOptions From(IConfiguration configuration) =>
+        configuration.GetSection(SectionName).Get<ClusterTuningOptions>() ?? new ClusterTuningOptions();
+}
+
+public static class ClusterTuning
+{
+    /// <summary>Membership and messaging figures for a silo; see <see cref="ClusterTuningOptions"/>.</summary>
+    public static ISiloBuilder AddKeyGrainsMembershipTuning(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var tuning = ClusterTuningOptions.From(configuration);
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = tuning.ProbeTimeout;
+            o.MinProbeTimeout = tuning.MinProbeTimeout;
+            o.NumMissedProbesLimit = tuning.NumMissedProbesLimit;
+            o.IAmAliveTablePublishTimeout = tuning.IAmAliveTablePublishTimeout;
+            o.TableRefreshTimeout = tuning.TableRefreshTimeout;
+        });
+        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = tuning.ResponseTimeout);
+        return silo;
+    }
+
+    /// <summary>The client half: response timeout and how often the gateway list is refreshed.</summary>
+    public static IClientBuilder AddKeyGrainsClientTuning(this IClientBuilder client, IConfiguration configuration)
+    {
+        var tuning = ClusterTuningOptions.From(configuration);
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = tuning.ResponseTimeout);
+        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = tuning.GatewayListRefreshPeriod);
+        return client;
+    }
+}

@@ -1,0 +1,35 @@
+using KeyGrains.Hosting;
+
+namespace KeyGrains.Tests.Storage;
+
+// A grain of the tests' own, so the storage tests do not move with the real grains.
+public interface IProbeGrain : IGrainWithStringKey
+{
+    Task<ProbeState> Get();
+
+    Task<string?> GetETag();
+
+    Task Set(string value);
+}
+
+[GenerateSerializer, Alias("kg.test.probe-state")]
+public sealed record ProbeState
+{
+    [Id(0)] public string Value { get; init; } = "";
+
+    [Id(1)] public int Writes { get; init; }
+}
+
+public sealed class ProbeGrain(
+    [PersistentState("probe", KeyGrainsSiloExtensions.StorageName)] IPersistentState<ProbeState> state) : Grain, IProbeGrain
+{
+    public Task<ProbeState> Get() => Task.FromResult(state.State);
+
+    public Task<string?> GetETag() => Task.FromResult<string?>(state.Etag);
+
+    public async Task Set(string value)
+    {
+        state.State = state.State with { Value = value, Writes = state.State.Writes + 1 };
+        await state.WriteStateAsync();
+    }
+}

@@ -1,0 +1,80 @@
+using KeyGrains.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+
+namespace KeyGrains.Tests.Storage;
+
+/// <summary>A temp SQLite file and test clusters that store grains in it.</summary>
+public sealed class TempSqliteFile : IDisposable
+{
+    public TempSqliteFile()
+    {
+        DirectoryPath = Path.Combine(Path.GetTempPath(), "keygrains-tests", Guid.NewGuid().ToString("N"));
+        // A sub-directory that does not exist yet: starting must create it.
+        FilePath = Path.Combine(DirectoryPath, "data", "keygrains.db");
+    }
+
+    public string DirectoryPath { get; }
+
+    public string FilePath { get; }
+
+    public string ConnectionString => KeyGrainsSiloExtensions.SqliteConnectionString(FilePath);
+
+    public KeyGrainsSiloSettings Settings => KeyGrainsSiloSettings.From(new ConfigurationBuilder()
+        .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:SqlitePath"] = FilePath })
+        .Build());
+
+    /// <summary>Starts a one-silo cluster on this file. The service id is fixed because rows are keyed by it.</summary>
+    public async Task<InProcessTestCluster> StartClusterAsync()
+    {
+        var settings = Settings;
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.ServiceId = "keygrains-tests";
+        builder.ConfigureSilo((_, silo) => silo.AddKeyGrainsStorage(settings));
+        builder.ConfigureSiloHost((_, host) => host.Services.AddKeyGrainsRules(host.Configuration));
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+
+    public async Task<T?> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var value = await command.ExecuteScalarAsync();
+        return value is null or DBNull ? default : (T)Convert.ChangeType(value, typeof(T));
+    }
+
+    public void Dispose()
+    {
+        // Pooled connections keep the file open; release them before deleting.
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DirectoryPath, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp file is not worth failing a test over.
+        }
+    }
+}
+
+/// <summary>One cluster on one temp file for a whole test class.</summary>
+public sealed class SqliteClusterFixture : IAsyncLifetime
+{
+    public TempSqliteFile File { get; } = new();
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Cluster = await File.StartClusterAsync();
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        File.Dispose();
+    }
+}

@@ -1,0 +1,48 @@
+using KeyGrains.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Storage;
+using Orleans.TestingHost;
+
+namespace KeyGrains.Tests.Storage;
+
+/// <summary>
+/// KeyGrains does not turn DeleteStateOnClear on, but the provider loads DeleteStorageKey anyway;
+/// these pin that the query behaves if someone does.
+/// </summary>
+public sealed class SqliteDeleteOnClearTests
+{
+    private const string GrainType = "kg-test-delete";
+
+    [Fact]
+    public async Task Clear_WithDeleteStateOnClear_RemovesRowAndAllowsAFreshWrite()
+    {
+        using var file = new TempSqliteFile();
+        var settings = file.Settings;
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.ServiceId = "keygrains-tests";
+        builder.ConfigureSilo((_, silo) => silo
+            .AddKeyGrainsStorage(settings)
+            .Services.PostConfigure<AdoNetGrainStorageOptions>(KeyGrainsSiloExtensions.StorageName, o => o.DeleteStateOnClear = true));
+        await using var cluster = builder.Build();
+        await cluster.DeployAsync();
+        var storage = cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(KeyGrainsSiloExtensions.StorageName);
+        var id = GrainId.Create("probe", "delete-" + Guid.NewGuid().ToString("N"));
+        var state = new GrainState<ProbeState>(new ProbeState { Value = "a" });
+        await storage.WriteStateAsync(GrainType, id, state);
+        var stale = new GrainState<ProbeState>();
+        await storage.ReadStateAsync(GrainType, id, stale);
+
+        await storage.ClearStateAsync(GrainType, id, state);
+
+        Assert.Equal(0, await file.ScalarAsync<long>("SELECT count(*) FROM grain_state"));
+        Assert.False(state.RecordExists);
+        stale.State = new ProbeState { Value = "stale" };
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync(GrainType, id, stale));
+        state.State = new ProbeState { Value = "again" };
+        await storage.WriteStateAsync(GrainType, id, state);
+        var reread = new GrainState<ProbeState>();
+        await storage.ReadStateAsync(GrainType, id, reread);
+        Assert.Equal("again", reread.State!.Value);
+    }
+}
