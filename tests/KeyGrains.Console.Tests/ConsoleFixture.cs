@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -9,7 +10,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Orleans.Configuration;
 
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 
@@ -58,14 +58,13 @@ public sealed class ConsoleFixture : IAsyncLifetime
             ["Authority:OperatorToken"] = OperatorToken,
             ["Storage:SqlitePath"] = Path.Combine(_dataDir, "keygrains.db"),
             ["Logging:LogLevel:Default"] = "Warning",
+
+            // Free silo ports and a cluster of our own: a test run never joins another silo on this machine.
+            ["Orleans:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Orleans:ClusterId"] = $"console-tests-{Guid.NewGuid():N}",
         });
         builder.AddKeyGrainsWebApi();
-
-        // Free silo ports and a cluster of our own, so a test run never joins another one on this machine.
-        var (siloPort, gatewayPort) = (FreePort(), FreePort());
-        builder.Services.Configure<EndpointOptions>(o => (o.SiloPort, o.GatewayPort) = (siloPort, gatewayPort));
-        builder.Services.Configure<DevelopmentClusterMembershipOptions>(o => o.PrimarySiloEndpoint = new IPEndPoint(IPAddress.Loopback, siloPort));
-        builder.Services.Configure<ClusterOptions>(o => o.ClusterId = $"console-tests-{Guid.NewGuid():N}");
 
         _app = builder.Build();
         _app.MapKeyGrainsWebApi();

@@ -48,6 +48,7 @@ public sealed class PageTests(ConsoleFixture fixture)
 
         await console.Button("Create API key").FocusAsync();
         await keyboard.PressAsync("Enter");
+        await Expect(form.GetByLabel("Name")).ToBeFocusedAsync();
         await keyboard.TypeAsync("typed-by-keyboard");
         await form.GetByLabel("viewer", new() { Exact = true }).FocusAsync();
         await keyboard.PressAsync("Space");

@@ -50,6 +50,7 @@ public sealed class RolesAndAuditTests(ConsoleFixture fixture)
 
         // Held by an active key: refused in plain words; once the key is revoked, deleted.
         await console.Page.GetByRole(AriaRole.Link, new() { Name = "Roles" }).ClickAsync();
+        await Expect(console.Page.GetByRole(AriaRole.Heading, new() { Name = "Roles", Exact = true })).ToBeVisibleAsync();
         await console.Row("backup-operator").GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
         var confirm = console.Dialog("Delete this role?");
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Delete role" }).ClickAsync();

@@ -42,7 +42,7 @@ function actor(value) {
 
 function render(items) {
   $('audit-body').replaceChildren(...items.map((e) => h('tr', { class: e.action === 'auth.refused' ? 'refused' : null },
-    h('td', { 'data-label': 'Time' }, time(e.at, { withTime: true })),
+    h('td', { 'data-label': 'Time' }, time(e.at, { precise: true })),
     h('td', { 'data-label': 'Actor' }, actor(e.actor)),
     h('td', { 'data-label': 'Action' }, h('span', { title: e.action }, actions[e.action] ?? e.action)),
     h('td', { 'data-label': 'Target' }, h('code', {}, e.target)),

@@ -15,12 +15,13 @@ export const $ = (id) => document.getElementById(id);
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const preciseFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
 /** A <time> element, readable in the table and exact in its tooltip. */
-export function time(value, { withTime = false, none = 'Never' } = {}) {
+export function time(value, { withTime = false, precise = false, none = 'Never' } = {}) {
   if (!value) return h('span', { class: 'muted' }, none);
   const date = new Date(value);
-  return h('time', { datetime: value, title: date.toISOString() }, (withTime ? timeFormat : dateFormat).format(date));
+  return h('time', { datetime: value, title: date.toISOString() }, (precise ? preciseFormat : withTime ? timeFormat : dateFormat).format(date));
 }
 
 export function announce(message) {

@@ -145,10 +145,9 @@ function remove(key) {
   });
 }
 
-$('create-key').addEventListener('click', async () => {
-  await loadRoles().catch(() => {});
-  openKeyForm(null, refresh);
-});
+// The roles were loaded with the page (and the Roles page keeps them current): open at once, so
+// nothing typed right after the click is lost.
+$('create-key').addEventListener('click', () => openKeyForm(null, refresh));
 $('keys-status').addEventListener('change', () => loadKeys());
 $('keys-search').addEventListener('input', () => {
   clearTimeout(searchTimer);

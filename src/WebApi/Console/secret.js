@@ -8,21 +8,25 @@ const dialog = $('secret-dialog');
 export function showSecret(secret, note = '') {
   const input = h('input', { id: 'secret-value', class: 'secret', readonly: true, spellcheck: 'false', autocomplete: 'off' });
   input.value = secret;
+  input.addEventListener('focus', () => input.select());
   $('secret-slot').replaceChildren(h('label', { for: 'secret-value' }, 'Secret'), input);
   $('secret-note').textContent = note;
   $('copy-status').textContent = '';
   openDialog(dialog, $('secret-copy'));
-  input.select();
   return new Promise((resolve) => dialog.addEventListener('close', resolve, { once: true }));
 }
 
-dialog.addEventListener('close', () => {
+function forget() {
   $('secret-slot').replaceChildren();
   $('secret-note').textContent = '';
   $('copy-status').textContent = '';
-});
+}
 
-$('secret-done').addEventListener('click', () => dialog.close());
+// 'close' is queued after the dialog hides; forgetting at Done and at Escape ('cancel') as well
+// means the secret is gone from the page the moment the dialog is.
+dialog.addEventListener('cancel', forget);
+dialog.addEventListener('close', forget);
+$('secret-done').addEventListener('click', () => { forget(); dialog.close(); });
 
 $('secret-copy').addEventListener('click', async () => {
   const input = $('secret-value');
