@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace KeyGrains.Console.Tests;
@@ -41,6 +40,4 @@ public static class Api
         var answer = await anonymous.SendAsync(HttpMethod.Post, "/v1/keys/verify", new { key = secret, ip });
         return (string)answer["code"]!;
     }
-
-    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 }
