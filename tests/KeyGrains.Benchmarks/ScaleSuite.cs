@@ -8,7 +8,7 @@ using Orleans.TestingHost;
 
 namespace KeyGrains.Benchmarks;
 
-public sealed record ScaleFigures(int ActiveKeys, double P50Us, double P99Us, double HeapBytesPerKey, double SecondsToLoad);
+public sealed record ScaleFigures(int ActiveKeys, double P50Us, double P99Us, double HeapBytesPerKey, double SecondsToLoad, double FloorBytesPerActivation);
 
 /// <summary>
 /// How verification behaves as the set of active keys grows: N key grains activated in one silo
@@ -46,6 +46,13 @@ public static class ScaleSuite
         var sampleBytes = sample.Sum(s => 24L + 2L * s.Length) + 32L * sample.Count;
         var perKey = (after - before - sampleBytes) / (double)count;
 
+        // The floor: as many empty activations, to tell Orleans' own cost from the key's.
+        var floorCount = Math.Min(count, 100_000);
+        var floorBefore = Heap();
+        await Parallel.ForAsync(0, floorCount, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
+            await cluster.Client.GetGrain<IFloorGrain>("floor-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Touch());
+        var floor = (Heap() - floorBefore) / (double)floorCount;
+
         var latencies = new double[Samples];
         var random = new Random(7);
         for (var i = 0; i < Samples; i++)
@@ -64,7 +71,7 @@ public static class ScaleSuite
 
         Array.Sort(latencies);
         GC.KeepAlive(warm);
-        return new ScaleFigures(count, latencies[Samples / 2], latencies[Samples * 99 / 100], perKey, load);
+        return new ScaleFigures(count, latencies[Samples / 2], latencies[Samples * 99 / 100], perKey, load, floor);
     }
 
     private static long Heap()

@@ -18,11 +18,13 @@ public sealed class ApiKeyGrain(
     private DateTimeOffset? _lastUsed;
     private bool _lastUsedDirty;
 
+    // Only keys in use carry a timer: an idle activation costs less memory (1,000,000 keys fit).
+    private IGrainTimer? _flushTimer;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _model = Compile(state.State.Record);
         _lastUsed = state.State.LastUsedAt;
-        this.RegisterGrainTimer(FlushLastUsedAsync, LastUsedFlushPeriod, LastUsedFlushPeriod);
         return Task.CompletedTask;
     }
 
@@ -42,6 +44,7 @@ public sealed class ApiKeyGrain(
         {
             _lastUsed = now;
             _lastUsedDirty = true;
+            _flushTimer ??= this.RegisterGrainTimer(FlushLastUsedAsync, LastUsedFlushPeriod, LastUsedFlushPeriod);
         }
 
         return ValueTask.FromResult(result);
@@ -83,6 +86,9 @@ public sealed class ApiKeyGrain(
     {
         if (!_lastUsedDirty || _model is null || _lastUsed is not { } at)
         {
+            // A minute without a successful use: drop the timer until the next one.
+            _flushTimer?.Dispose();
+            _flushTimer = null;
             return;
         }
 
