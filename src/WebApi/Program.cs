@@ -5,5 +5,6 @@ builder.AddKeyGrainsWebApi();
 
 var app = builder.Build();
 app.MapKeyGrainsWebApi();
+app.MapConsole();
 
 return await app.RunKeyGrainsAsync();

@@ -19,6 +19,7 @@ public sealed record Answer(HttpStatusCode Status, JsonElement Body, HttpRespons
         Assert.Equal(code, Code);
         Assert.Equal((int)status, Body.GetProperty("status").GetInt32());
         Assert.True(Body.TryGetProperty("title", out _));
+        Assert.False(string.IsNullOrEmpty(Body.TryGetProperty("detail", out var detail) ? detail.GetString() : null), "a problem has a detail");
         return this;
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Serialization;
 using KeyGrains.WebApi.Auth;
 using KeyGrains.WebApi.Http;
+using KeyGrains.WebApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace KeyGrains.WebApi.Apis;
@@ -30,7 +31,7 @@ public static class VerifyApi
         return routes;
     }
 
-    public static async Task<Results<Ok<VerifyResponse>, ValidationProblem>> Verify(HttpRequest request, KeyVerifier verifier)
+    public static async Task<Results<Ok<VerifyResponse>, ValidationProblem>> Verify(HttpRequest request, KeyVerifier verifier, FailureThrottle throttle)
     {
         var body = await JsonBody.ReadAsync<VerifyBody>(request);
         if (string.IsNullOrEmpty(body.Key))
@@ -61,6 +62,12 @@ public static class VerifyApi
         }
 
         var result = await verifier.VerifyAsync(body.Key, ip, body.Permissions);
+        if (!result.IsValid)
+        {
+            // Every failed verification counts against the caller's address (issue 7's budget).
+            throttle.RecordFailure(request.HttpContext);
+        }
+
         return TypedResults.Ok(new VerifyResponse(result));
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using KeyGrains.WebApi.Http;
+using KeyGrains.WebApi.Security;
 
 namespace KeyGrains.WebApi.Auth;
 
@@ -8,7 +9,7 @@ namespace KeyGrains.WebApi.Auth;
 /// Turns refused calls into the contract's answers, and records each refused admin call in the
 /// audit log of the organization named by the path (never with the presented secret).
 /// </summary>
-public sealed class RefusalHandler(IGrainFactory grains, ILogger<RefusalHandler> log) : IAuthorizationMiddlewareResultHandler
+public sealed class RefusalHandler(IGrainFactory grains, FailureThrottle throttle, ILogger<RefusalHandler> log) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -29,6 +30,7 @@ public sealed class RefusalHandler(IGrainFactory grains, ILogger<RefusalHandler>
             (status, code, reason) = (401, Problems.Unauthenticated, "unauthenticated");
             detail = "A valid operator token or API key is required.";
             context.Response.Headers.WWWAuthenticate = "Bearer";
+            throttle.RecordFailure(context);
         }
         else if (user.IsKey() && orgId is not null && !string.Equals(user.OrgId(), orgId, StringComparison.Ordinal))
         {

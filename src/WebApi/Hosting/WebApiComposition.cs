@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using KeyGrains.WebApi.Apis;
 using KeyGrains.WebApi.Auth;
 using KeyGrains.WebApi.Http;
+using KeyGrains.WebApi.Security;
 
 namespace KeyGrains.WebApi.Hosting;
 
@@ -18,6 +19,7 @@ public static class WebApiComposition
         }
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = JsonBody.MaxBytes);
+        builder.AddKeyGrainsSecurity();
         builder.AddKeyGrainsOrleans();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -34,7 +36,9 @@ public static class WebApiComposition
 
     public static WebApplication MapKeyGrainsWebApi(this WebApplication app)
     {
+        app.UseKeyGrainsSecurity();
         app.UseKeyGrainsProblems();
+        app.UseKeyGrainsThrottling();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOrgsApi();
@@ -44,6 +48,7 @@ public static class WebApiComposition
         app.MapAuditApi();
         app.MapKeyGrainsHealth();
         app.MapKeyGrainsOpenApi();
+        app.MapBenchmarkApi(app.Configuration);
         return app;
     }
 }

@@ -65,7 +65,8 @@ public static class JsonBody
         var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         try
         {
-            var json = new Utf8JsonReader(body);
+            // The reader enforces the depth limit on members the serializer skips as well (issue 7).
+            var json = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = options.MaxDepth });
             return JsonSerializer.Deserialize<T>(ref json, options)
                 ?? throw DomainException.Invalid("body", "A JSON object is required.");
         }

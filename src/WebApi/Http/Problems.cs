@@ -30,6 +30,7 @@ public static class Problems
         {
             var status = c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode;
             c.ProblemDetails.Extensions.TryAdd("code", CodeFor(status));
+            c.ProblemDetails.Detail ??= DetailFor(status);
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
         return services;
@@ -80,6 +81,15 @@ public static class Problems
         429 => "Too many requests.",
         503 => "The service is unavailable.",
         _ => "An error occurred.",
+    };
+
+    /// <summary>The detail of an answer that has only its status (unknown route, wrong method, ...).</summary>
+    public static string DetailFor(int status) => status switch
+    {
+        404 => "Nothing is found at this path.",
+        405 => "This path does not accept this method.",
+        415 => "Send the body as JSON, with Content-Type: application/json.",
+        _ => TitleFor(status),
     };
 
     /// <summary>

@@ -18,15 +18,13 @@ public sealed class ApiKeyGrain(
     private DateTimeOffset? _lastUsed;
     private bool _lastUsedDirty;
 
+    // Only keys in use carry a timer: an idle activation costs less memory (1,000,000 keys fit).
+    private IGrainTimer? _flushTimer;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Record is { } record)
-        {
-            _model = new VerificationModel(record);
-        }
-
+        _model = Compile(state.State.Record);
         _lastUsed = state.State.LastUsedAt;
-        this.RegisterGrainTimer(FlushLastUsedAsync, LastUsedFlushPeriod, LastUsedFlushPeriod);
         return Task.CompletedTask;
     }
 
@@ -46,6 +44,7 @@ public sealed class ApiKeyGrain(
         {
             _lastUsed = now;
             _lastUsedDirty = true;
+            _flushTimer ??= this.RegisterGrainTimer(FlushLastUsedAsync, LastUsedFlushPeriod, LastUsedFlushPeriod);
         }
 
         return ValueTask.FromResult(result);
@@ -66,7 +65,6 @@ public sealed class ApiKeyGrain(
         state.State.Record = record;
         state.State.LastUsedAt = _lastUsed;
         await WriteOrReloadAsync();
-        _model = new VerificationModel(record);
     }
 
     public async Task Remove()
@@ -88,6 +86,9 @@ public sealed class ApiKeyGrain(
     {
         if (!_lastUsedDirty || _model is null || _lastUsed is not { } at)
         {
+            // A minute without a successful use: drop the timer until the next one.
+            _flushTimer?.Dispose();
+            _flushTimer = null;
             return;
         }
 
@@ -114,24 +115,16 @@ public sealed class ApiKeyGrain(
         }
         catch
         {
-            // Keep memory equal to storage: the caller sees the failure and recovery pushes again.
             await ReloadAsync();
             throw;
         }
+
+        _model = Compile(state.State.Record);
     }
 
-    private async Task ReloadAsync()
-    {
-        try
-        {
-            await state.ReadStateAsync();
-            _model = state.State.Record is { } record ? new VerificationModel(record) : null;
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Could not reload key {KeyId}; deactivating", this.GetPrimaryKeyString());
-            _model = null;
-            DeactivateOnIdle();
-        }
-    }
+    /// <summary>Back to what storage holds; if even that cannot be read, answer nothing until deactivated.</summary>
+    private async Task ReloadAsync() =>
+        _model = await state.TryReloadAsync(this, logger) ? Compile(state.State.Record) : null;
+
+    private static VerificationModel? Compile(KeyRecord? record) => record is null ? null : new VerificationModel(record);
 }

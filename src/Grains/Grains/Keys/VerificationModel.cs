@@ -4,18 +4,14 @@ using System.Security.Cryptography;
 namespace KeyGrains.Keys;
 
 /// <summary>
-/// A key record compiled for verification: parsed networks, pre-resolved permissions and every
-/// answer built in advance, so a verification allocates nothing and touches no storage.
+/// A key record compiled for verification: parsed networks, pre-resolved permissions and the valid
+/// answer built in advance, so a valid verification allocates nothing and touches no storage.
 /// </summary>
 internal sealed class VerificationModel
 {
     private readonly KeyRecord _record;
     private readonly IPNetwork[] _networks;
     private readonly VerifyResult _valid;
-    private readonly VerifyResult _revoked;
-    private readonly VerifyResult _expired;
-    private readonly VerifyResult _ipNotAllowed;
-    private readonly VerifyResult _insufficient;
 
     public VerificationModel(KeyRecord record)
     {
@@ -29,11 +25,8 @@ internal sealed class VerificationModel
                 : new IPNetwork(IPAddress.IPv6None, 128);
         }
 
+        // Only the common answer is kept; the refusals are rare enough to build when they happen.
         _valid = Answer(VerifyCode.Valid);
-        _revoked = Answer(VerifyCode.Revoked);
-        _expired = Answer(VerifyCode.Expired);
-        _ipNotAllowed = Answer(VerifyCode.IpNotAllowed);
-        _insufficient = Answer(VerifyCode.InsufficientPermissions);
     }
 
     public KeyRecord Record => _record;
@@ -48,17 +41,17 @@ internal sealed class VerificationModel
 
         if (_record.RevokedAt is not null)
         {
-            return _revoked;
+            return Answer(VerifyCode.Revoked);
         }
 
         if (_record.ExpiresAt <= now)
         {
-            return _expired;
+            return Answer(VerifyCode.Expired);
         }
 
         if (_networks.Length > 0 && !IpAllowed(request.Ip))
         {
-            return _ipNotAllowed;
+            return Answer(VerifyCode.IpNotAllowed);
         }
 
         if (request.Permissions is { } requested)
@@ -67,7 +60,7 @@ internal sealed class VerificationModel
             {
                 if (!Permissions.AnyGrants(_record.Permissions, permission))
                 {
-                    return _insufficient;
+                    return Answer(VerifyCode.InsufficientPermissions);
                 }
             }
         }

@@ -160,29 +160,7 @@ public sealed partial class OrganizationGrain(
 
     private async Task CommitAsync()
     {
-        try
-        {
-            await state.WriteStateAsync();
-            _lastUsedDirty = false;
-        }
-        catch
-        {
-            // Memory must not run ahead of storage: what was not written did not happen.
-            await ReloadAsync();
-            throw;
-        }
-    }
-
-    private async Task ReloadAsync()
-    {
-        try
-        {
-            await state.ReadStateAsync();
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Could not reload organization {OrgId}; deactivating", OrgId);
-            DeactivateOnIdle();
-        }
+        await state.WriteOrReloadAsync(this, logger);
+        _lastUsedDirty = false;
     }
 }

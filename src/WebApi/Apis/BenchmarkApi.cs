@@ -1,0 +1,28 @@
+using KeyGrains.WebApi.Http;
+
+namespace KeyGrains.WebApi.Apis;
+
+/// <summary>
+/// <c>POST /bench/bare</c>, mapped only when <c>Benchmarks:BareEndpoint</c> is true: the benchmark's
+/// ceiling. It reads and parses the same body as verification and answers JSON of the same shape,
+/// with no authentication and no grain call, so the ratio to it is the cost of the grain call.
+/// </summary>
+public static class BenchmarkApi
+{
+    public static IEndpointRouteBuilder MapBenchmarkApi(this IEndpointRouteBuilder routes, IConfiguration configuration)
+    {
+        if (configuration.GetValue("Benchmarks:BareEndpoint", false))
+        {
+            routes.MapPost("/bench/bare", Bare).AllowAnonymous().ExcludeFromDescription();
+        }
+
+        return routes;
+    }
+
+    private static async Task<IResult> Bare(HttpRequest request)
+    {
+        var body = await JsonBody.ReadAsync<VerifyApi.VerifyBody>(request);
+        var answer = new VerifyResult(ApiKeyFormat.TryParse(body.Key, out _) ? VerifyCode.Valid : VerifyCode.NotFound);
+        return TypedResults.Ok(new VerifyApi.VerifyResponse(answer));
+    }
+}

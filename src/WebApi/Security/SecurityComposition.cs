@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using KeyGrains.WebApi.Http;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace KeyGrains.WebApi.Security;
+
+/// <summary>The <c>Security</c> settings turned into Kestrel limits, forwarded headers, throttling and CORS.</summary>
+public static class SecurityComposition
+{
+    /// <summary>Kestrel's own defaults, named here so the documentation and the tests can point at them.</summary>
+    public const int MaxRequestHeadersTotalSize = 32 * 1024;
+    public const int MaxRequestHeaderCount = 100;
+    public const int MaxRequestLineSize = 8 * 1024;
+
+    /// <summary>Deeper JSON is refused with 400: no request body of the contract nests beyond 3.</summary>
+    public const int MaxJsonDepth = 32;
+
+    private const string CorsPolicy = "configured-origins";
+
+    public static WebApplicationBuilder AddKeyGrainsSecurity(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(SecurityOptions.Section);
+        var settings = section.Get<SecurityOptions>() ?? new SecurityOptions();
+        builder.Services.AddOptions<SecurityOptions>().Bind(section);
+
+        // Checked while composing, so a bad setting stops the start with a sentence naming it.
+        if (settings.Problems().FirstOrDefault() is { } problem)
+        {
+            throw new InvalidOperationException(problem);
+        }
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestHeadersTotalSize = MaxRequestHeadersTotalSize;
+            k.Limits.MaxRequestHeaderCount = MaxRequestHeaderCount;
+            k.Limits.MaxRequestLineSize = MaxRequestLineSize;
+        });
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = MaxJsonDepth);
+
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+
+            // The defaults trust loopback; here only what the operator names is trusted.
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var network in SecurityOptions.Networks(settings.TrustedProxies))
+            {
+                o.KnownIPNetworks.Add(network);
+            }
+
+            // Walk X-Forwarded-For from the right through trusted proxies only: the first untrusted
+            // hop is the client, whatever a caller wrote further left.
+            o.ForwardLimit = null;
+        });
+
+        builder.Services.AddSingleton<FailureThrottle>();
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<FailureThrottle>((o, throttle) =>
+        {
+            if (throttle.Enabled)
+            {
+                o.GlobalLimiter = new FailureGate(throttle);
+            }
+
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = OnRejected;
+        });
+
+        if (settings.Cors.AllowedOrigins.Length > 0)
+        {
+            builder.Services.AddCors(o => o.AddPolicy(CorsPolicy, p => p
+                .WithOrigins(settings.Cors.AllowedOrigins)
+                .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
+                .WithHeaders("Authorization", "X-API-Key", "Content-Type")
+                .WithExposedHeaders("Retry-After")));
+        }
+
+        return builder;
+    }
+
+    /// <summary>Forwarded headers first (every later step sees the real client), then the answer's headers, then CORS.</summary>
+    public static WebApplication UseKeyGrainsSecurity(this WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value;
+
+        // Never with an empty list: the middleware then believes X-Forwarded-For from any peer.
+        if (settings.TrustedProxies.Length > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
+        app.UseKeyGrainsSecurityHeaders();
+        if (settings.Cors.AllowedOrigins.Length > 0)
+        {
+            app.UseCors(CorsPolicy);
+        }
+
+        return app;
+    }
+
+    /// <summary>Before authentication: a throttled address's credentials are not even looked at.</summary>
+    public static WebApplication UseKeyGrainsThrottling(this WebApplication app)
+    {
+        app.UseRateLimiter();
+        return app;
+    }
+
+    private static async ValueTask OnRejected(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
+            ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
+            : 60;
+        rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await Problems.WriteAsync(rejected.HttpContext, StatusCodes.Status429TooManyRequests, Problems.TooManyRequests,
+            "Too many failed attempts from this address; retry after the time in Retry-After.");
+    }
+}

@@ -1,0 +1,80 @@
+using System.Net;
+
+namespace KeyGrains.WebApi.Security;
+
+/// <summary>The <c>Security</c> settings: throttling, trusted proxies and CORS.</summary>
+public sealed class SecurityOptions
+{
+    public const string Section = "Security";
+
+    /// <summary>
+    /// Addresses or CIDR blocks of reverse proxies whose <c>X-Forwarded-For</c> is believed. Empty
+    /// (the default): the header is ignored and the TCP peer is the client.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
+
+    public ThrottlingOptions Throttling { get; set; } = new();
+
+    public CorsSettings Cors { get; set; } = new();
+
+    /// <summary>Every rule is checked at start, so a typo fails the start and never silently trusts nothing or everything.</summary>
+    public IEnumerable<string> Problems()
+    {
+        foreach (var proxy in TrustedProxies)
+        {
+            if (!Validation.TryParseIpRule(proxy, out _))
+            {
+                yield return $"Security:TrustedProxies: '{proxy}' is not an IP address or CIDR block.";
+            }
+        }
+
+        foreach (var network in Throttling.ExemptNetworks)
+        {
+            if (!Validation.TryParseIpRule(network, out _))
+            {
+                yield return $"Security:Throttling:ExemptNetworks: '{network}' is not an IP address or CIDR block.";
+            }
+        }
+
+        if (Throttling.FailureLimit is < 1 or > 1_000_000)
+        {
+            yield return "Security:Throttling:FailureLimit must be between 1 and 1000000.";
+        }
+
+        if (Throttling.WindowSeconds is < 1 or > 86_400)
+        {
+            yield return "Security:Throttling:WindowSeconds must be between 1 and 86400.";
+        }
+
+        foreach (var origin in Cors.AllowedOrigins)
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.PathAndQuery != "/")
+            {
+                yield return $"Security:Cors:AllowedOrigins: '{origin}' is not an origin such as https://console.example.com.";
+            }
+        }
+    }
+
+    public static IPNetwork[] Networks(IEnumerable<string> rules) =>
+        [.. rules.Select(r => Validation.TryParseIpRule(r, out var n) ? n : throw new InvalidOperationException($"'{r}' is not an IP address or CIDR block."))];
+}
+
+/// <summary><c>Security:Throttling</c>: failures counted per source address.</summary>
+public sealed class ThrottlingOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Failed verifications and failed admin authentications one address may make per window.</summary>
+    public int FailureLimit { get; set; } = 20;
+
+    public int WindowSeconds { get; set; } = 60;
+
+    /// <summary>Addresses never throttled: say, the platform's own gateways that verify on behalf of their users.</summary>
+    public string[] ExemptNetworks { get; set; } = [];
+}
+
+/// <summary><c>Security:Cors</c>: cross-origin calls are refused by browsers unless an origin is listed.</summary>
+public sealed class CorsSettings
+{
+    public string[] AllowedOrigins { get; set; } = [];
+}

@@ -1,0 +1,290 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace KeyGrains.Benchmarks;
+
+/// <summary>
+/// The HTTP scenarios of docs/benchmarks.md. Every ratio compares two sides measured in the same
+/// run, alternating round by round; each figure is the median of the rounds.
+/// </summary>
+public static class HttpSuite
+{
+    private const string Token = "kgop_benchmark-operator-token-00000000000000";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var o = Options.Parse(args);
+        var root = RepoRoot();
+        var work = Directory.CreateTempSubdirectory("keygrains-bench-").FullName;
+        var webApi = Path.Combine(root, "src/WebApi/bin/Release/net10.0/KeyGrains.WebApi.dll");
+        var silo = Path.Combine(root, "src/Silo/bin/Release/net10.0/KeyGrains.Silo.dll");
+        var self = Path.Combine(AppContext.BaseDirectory, "KeyGrains.Benchmarks.dll");
+        var report = new Report(o.Rounds, o.Seconds, o.Connections, o.Threads);
+        Console.WriteLine($"Working in {work}; {o.Rounds} rounds of {o.Seconds} s, {o.Threads} threads, {o.Connections} connections.");
+
+        var sqliteEnv = Env(("Storage__SqlitePath", Path.Combine(work, "sqlite", "keygrains.db")), ("Benchmarks__BareEndpoint", "true"));
+        List<string> keys;
+        var hotFile = Path.Combine(work, "hot.txt");
+        var manyFile = Path.Combine(work, "many.txt");
+        var pgUrl = Url();
+        await using (var api = await StartWebApiAsync(webApi, work, sqliteEnv))
+        {
+            keys = await SeedAsync(api.Url, o.Keys);
+            await File.WriteAllLinesAsync(hotFile, keys.Take(1));
+            await File.WriteAllLinesAsync(manyFile, keys);
+            await EnsureValidAsync(api.Url, keys);
+
+            var sides = await AlternateAsync(o, [
+                ("bare", () => Wrk.RunAsync(api.Url, "/bench/bare", manyFile, o.Duration, o.Threads, o.Connections)),
+                ("hot", () => Wrk.RunAsync(api.Url, "/v1/keys/verify", hotFile, o.Duration, o.Threads, o.Connections)),
+                ("many", () => Wrk.RunAsync(api.Url, "/v1/keys/verify", manyFile, o.Duration, o.Threads, o.Connections)),
+            ]);
+            report.Add("1. Bare endpoint, same process (baseline)", sides["bare"], null, null);
+            report.Add("1. Verify, one hot key", sides["hot"], sides["bare"], "bare endpoint");
+            report.Add($"1. Verify, {keys.Count:N0} distinct keys", sides["many"], sides["bare"], "bare endpoint");
+
+            if (o.Postgres is { } pg)
+            {
+                await PgVerifier.SeedAsync(pg, keys);
+                await using var baseline = await ServiceProcess.StartAsync(self, pgUrl, Env(("ConnectionStrings__Postgres", pg)), work, null, "pg-verifier", "--urls", pgUrl);
+                await WaitPostAsync(pgUrl + "/v1/keys/verify", keys[0]);
+                var pgSides = await AlternateAsync(o, [
+                    ("pg", () => Wrk.RunAsync(pgUrl, "/v1/keys/verify", manyFile, o.Duration, o.Threads, o.Connections)),
+                    ("many", () => Wrk.RunAsync(api.Url, "/v1/keys/verify", manyFile, o.Duration, o.Threads, o.Connections)),
+                ]);
+                report.Add("2. PostgreSQL-per-request verifier (baseline)", pgSides["pg"], null, null);
+                report.Add($"2. KeyGrains verify, {keys.Count:N0} keys", pgSides["many"], pgSides["pg"], "PostgreSQL verifier");
+            }
+        }
+
+        await using (var api = await StartWebApiAsync(webApi, work, sqliteEnv))
+        {
+            var cold = await SequentialAsync(api.Url, keys);
+            report.AddLatency($"4. Cold keys after a restart, SQLite ({keys.Count:N0} keys, once each, one connection)", cold);
+            report.AddLatency("4. The same keys again, warm (for comparison)", await SequentialAsync(api.Url, keys));
+        }
+
+        await RunTopologyAsync(o, webApi, silo, work, report);
+
+        if (o.Postgres is { } pgConnection)
+        {
+            var pgEnv = Env(("Storage__Provider", "Postgres"), ("ConnectionStrings__Postgres", pgConnection), ("Orleans__ServiceId", "bench-" + Guid.NewGuid().ToString("N")[..8]));
+            List<string> pgKeys;
+            await using (var api = await StartWebApiAsync(webApi, work, pgEnv))
+            {
+                pgKeys = await SeedAsync(api.Url, o.Keys);
+            }
+
+            await using (var api = await StartWebApiAsync(webApi, work, pgEnv))
+            {
+                report.AddLatency($"4. Cold keys after a restart, PostgreSQL ({pgKeys.Count:N0} keys, once each)", await SequentialAsync(api.Url, pgKeys));
+            }
+        }
+
+        foreach (var count in o.ScaleCounts)
+        {
+            report.AddScale(await RunScaleAsync(self, count));
+        }
+
+        var docs = Path.Combine(root, "docs");
+        Directory.CreateDirectory(docs);
+        await File.WriteAllTextAsync(Path.Combine(docs, "benchmarks.md"), report.ToMarkdown());
+        await File.WriteAllTextAsync(Path.Combine(docs, "benchmarks.json"), report.ToJson());
+        Console.WriteLine(report.ToMarkdown());
+        return 0;
+    }
+
+    private static async Task RunTopologyAsync(Options o, string webApi, string silo, string work, Report report)
+    {
+        var siloPort = FreePort();
+        var gatewayPort = FreePort();
+        var ports = new[] { ("Orleans__SiloPort", siloPort.ToString(CultureInfo.InvariantCulture)), ("Orleans__GatewayPort", gatewayPort.ToString(CultureInfo.InvariantCulture)) };
+        var siloEnv = Env([("Storage__SqlitePath", Path.Combine(work, "topology", "keygrains.db")), .. ports]);
+        await using var node = await ServiceProcess.StartAsync(silo, "", siloEnv, work, null);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await using var client = await StartWebApiAsync(webApi, work, Env([("Orleans__Mode", "Client"), .. ports]));
+        await using var cohosted = await StartWebApiAsync(webApi, work, Env(("Storage__SqlitePath", Path.Combine(work, "topology-cohosted", "keygrains.db"))));
+        var clientKeys = Path.Combine(work, "client-hot.txt");
+        var cohostedKeys = Path.Combine(work, "cohosted-hot.txt");
+        await File.WriteAllLinesAsync(clientKeys, await SeedAsync(client.Url, 100));
+        await File.WriteAllLinesAsync(cohostedKeys, await SeedAsync(cohosted.Url, 100));
+        var sides = await AlternateAsync(o, [
+            ("cohosted", () => Wrk.RunAsync(cohosted.Url, "/v1/keys/verify", cohostedKeys, o.Duration, o.Threads, o.Connections)),
+            ("client", () => Wrk.RunAsync(client.Url, "/v1/keys/verify", clientKeys, o.Duration, o.Threads, o.Connections)),
+        ]);
+        report.Add("3. Co-hosted web API and silo (baseline), 100 keys", sides["cohosted"], null, null);
+        report.Add("3. Web API as an Orleans client of a separate silo, 100 keys", sides["client"], sides["cohosted"], "co-hosted");
+    }
+
+    private static async Task<ScaleFigures> RunScaleAsync(string self, int count)
+    {
+        Console.WriteLine($"Scale: {count:N0} active keys...");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true };
+        info.ArgumentList.Add(self);
+        info.ArgumentList.Add("scale");
+        info.ArgumentList.Add(count.ToString(CultureInfo.InvariantCulture));
+        info.Environment["DOTNET_gcServer"] = "0";
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var line = output.Split('\n').LastOrDefault(l => l.StartsWith("SCALE ", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException("The scale run printed no figures:\n" + output);
+        return JsonSerializer.Deserialize<ScaleFigures>(line[6..])!;
+    }
+
+    /// <summary>Runs each side once per round, in an order that rotates, after one warm-up each.</summary>
+    private static async Task<Dictionary<string, List<LoadFigures>>> AlternateAsync(Options o, (string Name, Func<Task<LoadFigures>> Run)[] sides)
+    {
+        var results = sides.ToDictionary(s => s.Name, _ => new List<LoadFigures>());
+        foreach (var side in sides)
+        {
+            await side.Run();
+        }
+
+        for (var round = 0; round < o.Rounds; round++)
+        {
+            for (var i = 0; i < sides.Length; i++)
+            {
+                var side = sides[(i + round) % sides.Length];
+                var figures = await side.Run();
+                results[side.Name].Add(figures);
+                Console.WriteLine($"  round {round + 1} {side.Name,-9} {figures.RequestsPerSecond,10:F0} req/s  p50 {figures.P50Ms:F2} ms  p99 {figures.P99Ms:F2} ms  errors {figures.Errors}");
+            }
+        }
+
+        return results;
+    }
+
+    private static async Task<ServiceProcess> StartWebApiAsync(string dll, string work, Dictionary<string, string> env)
+    {
+        var url = Url();
+        env["Authority__OperatorToken"] = Token;
+        env.TryAdd("Orleans__SiloPort", FreePort().ToString(CultureInfo.InvariantCulture));
+        env.TryAdd("Orleans__GatewayPort", FreePort().ToString(CultureInfo.InvariantCulture));
+        return await ServiceProcess.StartAsync(dll, url, env, work, "/health/ready", "--urls", url);
+    }
+
+    /// <summary>Organizations of 100 keys each (role viewer, no rules), created through the API.</summary>
+    private static async Task<List<string>> SeedAsync(string url, int count)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", Token);
+        var orgs = (count + 99) / 100;
+        var keys = new List<string>(count);
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForAsync(0, orgs, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (o, _) =>
+        {
+            var org = "bench-" + o.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
+            (await http.PostAsJsonAsync("/v1/orgs", new { id = org, name = org, keyLimit = 1000 })).EnsureSuccessStatusCode();
+            for (var k = 0; k < Math.Min(100, count - o * 100); k++)
+            {
+                var response = await http.PostAsJsonAsync($"/v1/orgs/{org}/keys", new { name = "bench", roles = new[] { "viewer" } });
+                response.EnsureSuccessStatusCode();
+                var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+                lock (keys)
+                {
+                    keys.Add(body.GetProperty("key").GetString()!);
+                }
+            }
+        });
+        Console.WriteLine($"Seeded {keys.Count:N0} keys through {url} in {clock.Elapsed.TotalSeconds:F1} s.");
+        return keys;
+    }
+
+    private static async Task EnsureValidAsync(string url, List<string> keys)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        foreach (var key in new[] { keys[0], keys[^1] })
+        {
+            var answer = await (await http.PostAsJsonAsync("/v1/keys/verify", new { key, ip = "127.0.0.1", permissions = new[] { "clusters:read" } })).Content.ReadFromJsonAsync<JsonElement>();
+            if (answer.GetProperty("code").GetString() != "VALID")
+            {
+                throw new InvalidOperationException("A seeded key does not verify: " + answer);
+            }
+        }
+    }
+
+    private static async Task WaitPostAsync(string url, string key)
+    {
+        using var http = new HttpClient();
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                var answer = await (await http.PostAsJsonAsync(url, new { key })).Content.ReadFromJsonAsync<JsonElement>();
+                if (answer.GetProperty("code").GetString() == "VALID")
+                {
+                    return;
+                }
+
+                throw new InvalidOperationException("The PostgreSQL verifier does not verify a seeded key: " + answer);
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    /// <summary>Each key once, one request at a time on one connection: the latency of each.</summary>
+    private static async Task<double[]> SequentialAsync(string url, List<string> keys)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        var latencies = new double[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var response = await http.PostAsJsonAsync("/v1/keys/verify", new { key = keys[i] });
+            var body = await response.Content.ReadAsStringAsync();
+            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (!body.Contains("\"VALID\"", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException("A cold key did not verify: " + body);
+            }
+        }
+
+        Array.Sort(latencies);
+        return latencies;
+    }
+
+    private static Dictionary<string, string> Env(params (string Name, string Value)[] pairs) => pairs.ToDictionary(p => p.Name, p => p.Value);
+
+    private static string Url() => "http://127.0.0.1:" + FreePort().ToString(CultureInfo.InvariantCulture);
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "KeyGrains.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run from inside the repository.");
+    }
+
+    private sealed record Options(int Rounds, int Seconds, int Keys, int Threads, int Connections, string? Postgres, int[] ScaleCounts)
+    {
+        public TimeSpan Duration => TimeSpan.FromSeconds(Seconds);
+
+        public static Options Parse(string[] args)
+        {
+            string? Get(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+            int Int(string name, int fallback) => Get(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+            return new Options(
+                Int("--rounds", 5), Int("--seconds", 5), Int("--keys", 10_000), Int("--threads", 2), Int("--connections", 32),
+                Get("--postgres") ?? Environment.GetEnvironmentVariable("KEYGRAINS_BENCH_POSTGRES"),
+                (Get("--scale") ?? "1000,100000,1000000").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray());
+        }
+    }
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs the HTTP benchmark scenarios and writes docs/benchmarks.md and docs/benchmarks.json.
+# Installs wrk and PostgreSQL from Debian's packages when missing (run as root). Extra arguments
+# go to the suite: --rounds 5 --seconds 5 --keys 10000 --connections 32 --threads 2
+# --scale 1000,100000,1000000 (see HttpSuite.cs). Run it on a quiet machine: nothing else busy.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+
+if ! command -v wrk >/dev/null 2>&1; then
+  apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+fi
+
+bash deploy/pg.sh start >/dev/null
+postgres="$(bash deploy/pg.sh url)"
+
+dotnet build KeyGrains.sln --configuration Release --verbosity quiet -warnaserror >/dev/null
+dotnet tests/KeyGrains.Benchmarks/bin/Release/net10.0/KeyGrains.Benchmarks.dll http --postgres "$postgres" "$@"
