@@ -2,14 +2,17 @@
 # A local KeyGrains cluster on loopback: PostgreSQL (deploy/pg.sh), N src/Silo processes and a
 # web API in Client mode that finds the silos through the PostgreSQL membership table.
 #
-#   deploy/cluster.sh up [N]     build, then start PostgreSQL, N silos (default 3) and the web API
-#   deploy/cluster.sh status     what runs, and where
+#   deploy/cluster.sh up [N]     build, then start PostgreSQL, N silos (default 3) and the web API;
+#                                waits until the silos joined and the web API is ready
+#   deploy/cluster.sh status     what runs, where, and the membership table
 #   deploy/cluster.sh kill I     SIGKILL silo I (a failover drill); `up` starts it again
 #   deploy/cluster.sh down       stop the web API, the silos and PostgreSQL (data stays)
 #
-# Settings: KG_CLUSTER_DIR (/tmp/keygrains-cluster: pids and logs), KG_HTTP_PORT (5080),
-# KG_SILO_PORT (11111) and KG_GATEWAY_PORT (30000) for silo 1, +1 for each further silo,
-# KG_CLUSTER_ID (keygrains), plus pg.sh's KG_PG_* settings.
+# Settings: KG_CLUSTER_DIR (/tmp/keygrains-cluster: pids, logs, operator token), KG_HTTP_PORT
+# (5080), KG_SILO_PORT (11111) and KG_GATEWAY_PORT (30000) for silo 1, +1 for each further silo,
+# KG_SILO_ADDRESS (127.0.0.1: what the silos advertise and listen on), KG_CLUSTER_ID (keygrains),
+# KG_CONFIGURATION (Release), Authority__OperatorToken (else one is generated once and kept in
+# KG_CLUSTER_DIR/operator.token), plus pg.sh's KG_PG_* settings.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,7 +21,12 @@ http_port="${KG_HTTP_PORT:-5080}"
 silo_port="${KG_SILO_PORT:-11111}"
 gateway_port="${KG_GATEWAY_PORT:-30000}"
 cluster_id="${KG_CLUSTER_ID:-keygrains}"
+configuration="${KG_CONFIGURATION:-Release}"
+silo_dll="$root/src/Silo/bin/$configuration/net10.0/KeyGrains.Silo.dll"
+web_dll="$root/src/WebApi/bin/$configuration/net10.0/KeyGrains.WebApi.dll"
 mkdir -p "$state"
+
+say() { echo "cluster.sh: $*" >&2; }
 
 alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -26,10 +34,20 @@ stop_pid() {
   local file="$1" pid
   alive "$file" || { rm -f "$file"; return 0; }
   pid="$(cat "$file")"
+  kill -CONT "$pid" 2>/dev/null || true   # a stopped (SIGSTOP) process cannot act on SIGTERM
   kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
   kill -KILL "$pid" 2>/dev/null || true
   rm -f "$file"
+}
+
+# The operator credential the web API is given: the caller's, or one generated once for this state dir.
+operator_token() {
+  if [[ -n "${Authority__OperatorToken:-}" ]]; then echo "$Authority__OperatorToken"; return; fi
+  if [[ ! -s "$state/operator.token" ]]; then
+    (umask 077; head -c 32 /dev/urandom | base64 | tr -d '/+=' >"$state/operator.token")
+  fi
+  cat "$state/operator.token"
 }
 
 # Environment shared by silos and the web API: the Operations table of the REST contract.
@@ -46,23 +64,41 @@ start_silo() {
   (
     common_env "$cs"
     export Orleans__SiloPort=$((silo_port + i - 1)) Orleans__GatewayPort=$((gateway_port + i - 1))
-    cd "$root"
-    setsid nohup dotnet src/Silo/bin/Debug/net10.0/KeyGrains.Silo.dll >>"$state/silo-$i.log" 2>&1 </dev/null &
+    export Orleans__AdvertisedIPAddress="${KG_SILO_ADDRESS:-127.0.0.1}"
+    cd "$state"
+    setsid nohup dotnet "$silo_dll" >>"$state/silo-$i.log" 2>&1 </dev/null &
     echo $! >"$state/silo-$i.pid"
   )
 }
 
 start_web() {
-  local cs="$1"
+  local cs="$1" token="$2"
   alive "$state/webapi.pid" && return 0
   (
     common_env "$cs"
-    export Orleans__Mode=Client ASPNETCORE_URLS="http://127.0.0.1:$http_port"
-    cd "$root"
-    setsid nohup dotnet src/WebApi/bin/Debug/net10.0/KeyGrains.WebApi.dll >>"$state/webapi.log" 2>&1 </dev/null &
+    export Orleans__Mode=Client Authority__OperatorToken="$token"
+    cd "$state"
+    setsid nohup dotnet "$web_dll" --urls "http://127.0.0.1:$http_port" >>"$state/webapi.log" 2>&1 </dev/null &
     echo $! >"$state/webapi.pid"
   )
 }
+
+# Silos this cluster id has as Active (status 3) in the membership table.
+active_silos() {
+  "$root/deploy/pg.sh" psql -tAc \
+    "SELECT count(*) FROM orleans_membership WHERE deployment_id = '$cluster_id' AND status = 3" 2>/dev/null || echo 0
+}
+
+wait_for() {
+  local what="$1" seconds="$2"; shift 2
+  for _ in $(seq 1 $((seconds * 4))); do "$@" && return 0; sleep 0.25; done
+  say "$what did not happen within ${seconds}s; see the logs in $state"
+  return 1
+}
+
+silos_joined() { [[ "$(active_silos)" -ge "$1" ]]; }
+
+web_ready() { curl -fsS -o /dev/null "http://127.0.0.1:$http_port/health/ready" 2>/dev/null; }
 
 status() {
   local f name
@@ -72,22 +108,35 @@ status() {
     name="$(basename "$f" .pid)"
     if alive "$f"; then echo "  $name: pid $(cat "$f") running, log $state/$name.log"; else echo "  $name: stopped"; fi
   done
+  if "$root/deploy/pg.sh" status; then
+    echo "membership ($cluster_id; status 3 = Active, 6 = Dead):"
+    "$root/deploy/pg.sh" psql -c \
+      "SELECT address, port, generation, silo_name, status, proxy_port AS gateway, i_am_alive_time
+         FROM orleans_membership WHERE deployment_id = '$cluster_id' ORDER BY status, port, generation"
+  else
+    echo "PostgreSQL: stopped"
+  fi
+  if web_ready; then echo "web API: http://127.0.0.1:$http_port ready"; else echo "web API: not ready"; fi
 }
 
 up() {
-  local n="${1:-3}" cs i
+  local n="${1:-3}" cs token i
   cs="$("$root/deploy/pg.sh" start)"
   echo "$cs" >"$state/postgres.url"
-  dotnet build "$root/src/Silo" --verbosity quiet -nologo >/dev/null
-  dotnet build "$root/src/WebApi" --verbosity quiet -nologo >/dev/null \
-    || echo "cluster.sh: the web API does not build yet; starting the silos only" >&2
+  dotnet build "$root/src/Silo" -c "$configuration" --verbosity quiet -nologo >/dev/null
+  dotnet build "$root/src/WebApi" -c "$configuration" --verbosity quiet -nologo >/dev/null
+  token="$(operator_token)"
   for i in $(seq 1 "$n"); do start_silo "$i" "$cs"; done
-  [[ -f "$root/src/WebApi/bin/Debug/net10.0/KeyGrains.WebApi.dll" ]] && start_web "$cs"
+  # The client reads its gateways from the membership table once at start: let the silos join first.
+  wait_for "$n silos joining" 60 silos_joined "$n"
+  start_web "$cs" "$token"
+  wait_for "the web API answering /health/ready" 60 web_ready
   echo "PostgreSQL: $cs"
   for i in $(seq 1 "$n"); do
     echo "silo $i: silo port $((silo_port + i - 1)), gateway port $((gateway_port + i - 1))"
   done
   echo "web API (Client mode): http://127.0.0.1:$http_port"
+  echo "operator token: $token"
   status
 }
 
@@ -99,10 +148,18 @@ down() {
   echo "stopped; logs stay in $state"
 }
 
+kill_silo() {
+  local f="$state/silo-$1.pid"
+  alive "$f" || { say "silo $1 is not running"; return 1; }
+  kill -KILL "$(cat "$f")"
+  rm -f "$f"
+  echo "silo $1 killed"
+}
+
 case "${1:-}" in
   up) up "${2:-3}" ;;
   down) down ;;
   status) status ;;
-  kill) f="$state/silo-${2:?which silo}.pid"; alive "$f" && kill -KILL "$(cat "$f")" && rm -f "$f" && echo "silo $2 killed" ;;
+  kill) kill_silo "${2:?which silo}" ;;
   *) echo "usage: $0 up [N] | status | kill I | down" >&2; exit 2 ;;
 esac

@@ -8,6 +8,7 @@
 #   deploy/pg.sh purge    stop the server and delete its data directory
 #   deploy/pg.sh status   exit 0 when it runs
 #   deploy/pg.sh url      print the connection string
+#   deploy/pg.sh psql ... psql on the database, with the arguments given (e.g. -c "SELECT ...")
 #
 # Settings (environment): KG_PG_PORT (55432), KG_PG_DIR (/tmp/keygrains-pg-$KG_PG_PORT),
 # KG_PG_DB (keygrains), KG_PG_POOL (20: Npgsql's Maximum Pool Size per process),
@@ -97,5 +98,6 @@ case "${1:-start}" in
   purge) stop; rm -rf "$dir" ;;
   status) running ;;
   url) url ;;
-  *) say "usage: $0 start|schema|stop|purge|status|url"; exit 2 ;;
+  psql) shift; psql_ -d "$db" "$@" ;;
+  *) say "usage: $0 start|schema|stop|purge|status|url|psql ..."; exit 2 ;;
 esac

@@ -1,4 +1,5 @@
 using KeyGrains.Hosting;
+using KeyGrains.Silo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -12,6 +13,8 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 
 // Leave Orleans time to hand grains over and flush state before SIGTERM becomes a kill.
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
-builder.UseOrleans(silo => silo.AddKeyGrains(builder.Configuration));
+builder.UseOrleans(silo => silo
+    .AddKeyGrains(builder.Configuration)
+    .UseConfiguredAdvertisedAddress(builder.Configuration));
 
 builder.Build().Run();

@@ -13,7 +13,7 @@ public static class KeyGrainsAuthorization
     public static IServiceCollection AddKeyGrainsAuth(this IServiceCollection services)
     {
         services.AddSingleton<OperatorCredential>();
-        services.AddSingleton<KeyVerifier>();
+        KeyVerifier.AddKeyVerifier(services);
         services.AddHostedService<OperatorTokenSetup>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, RefusalHandler>();
 

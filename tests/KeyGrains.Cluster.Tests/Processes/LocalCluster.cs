@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+
+namespace KeyGrains.Cluster.Tests.Processes;
+
+/// <summary>
+/// <c>src/Silo</c> processes and a web API process in <c>Orleans:Mode=Client</c> on loopback, all
+/// on the tests' PostgreSQL, as <c>deploy/cluster.sh</c> runs them. One ServiceId per instance, so
+/// its grain state is its own; disposing ends every process it started.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly List<NodeProcess> _all = [];
+    private readonly string _connectionString;
+    private readonly string _id = "failover-" + Guid.NewGuid().ToString("N")[..12];
+
+    private LocalCluster(string connectionString, string workDir)
+    {
+        _connectionString = connectionString;
+        WorkDir = workDir;
+        OperatorToken = Guid.NewGuid().ToString("N");
+        AppDomain.CurrentDomain.ProcessExit += KillAllOnExit;
+    }
+
+    public string WorkDir { get; }
+
+    public string OperatorToken { get; }
+
+    public HttpClient? Http { get; private set; }
+
+    public Dictionary<int, NodeProcess> Silos { get; } = [];
+
+    public NodeProcess? WebApi { get; private set; }
+
+    public static async Task<LocalCluster> CreateAsync()
+    {
+        var connectionString = await Postgres.ConnectionStringAsync();
+        var workDir = Directory.CreateTempSubdirectory("keygrains-failover-").FullName;
+        return new LocalCluster(connectionString, workDir);
+    }
+
+    /// <summary>Starts silos under the given numbers and waits until all are Active in the membership table.</summary>
+    public async Task StartSilosAsync(params int[] numbers)
+    {
+        var ports = new List<int>();
+        var started = new List<NodeProcess>();
+        foreach (var number in numbers)
+        {
+            var (siloPort, gatewayPort) = (FreePort(), FreePort());
+            ports.Add(siloPort);
+            var environment = CommonEnvironment();
+            environment["Orleans__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
+            environment["Orleans__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
+            environment["Orleans__AdvertisedIPAddress"] = "127.0.0.1";
+            var silo = Track(NodeProcess.Start($"silo-{number}", Built.Dll("Silo"), [], environment, WorkDir));
+            Silos[number] = silo;
+            started.Add(silo);
+        }
+
+        await WaitUntilAsync($"silos {string.Join(", ", numbers)} Active", started, async () =>
+            await Postgres.CountAsync(
+                "SELECT count(*) FROM orleans_membership WHERE deployment_id = @d AND status = 3 AND port = ANY(@p)",
+                ("d", _id), ("p", ports.ToArray())) == ports.Count);
+    }
+
+    /// <summary>Starts the web API in Client mode and waits until <c>/health/ready</c> answers 200.</summary>
+    public async Task StartWebApiAsync()
+    {
+        var port = FreePort();
+        var environment = CommonEnvironment();
+        environment["Orleans__Mode"] = "Client";
+        environment["Authority__OperatorToken"] = OperatorToken;
+        environment["Authority__DefaultKeyLimit"] = "100";
+        // The load stands in for a platform gateway verifying for its users, revoked keys included:
+        // the failure throttle would answer it 429 after 20 REVOKED answers a minute.
+        environment["Security__Throttling__ExemptNetworks__0"] = "127.0.0.1/32";
+        WebApi = Track(NodeProcess.Start("webapi", Built.Dll("WebApi"), ["--urls", $"http://127.0.0.1:{port}"], environment, WorkDir));
+
+        Http?.Dispose();
+        Http = new HttpClient(new SocketsHttpHandler { UseProxy = false })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+            // Longer than the verification retry budget (10 s) plus one response timeout (3 s).
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        await WaitUntilAsync("the web API ready", [WebApi], async () =>
+        {
+            try
+            {
+                using var response = await Http.GetAsync("/health/ready");
+                return response.StatusCode == HttpStatusCode.OK;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        });
+    }
+
+    public HttpRequestMessage AsOperator(HttpRequestMessage request)
+    {
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", OperatorToken);
+        return request;
+    }
+
+    /// <summary>SIGTERM to the web API and every live silo, in parallel; what is frozen is thawed first.</summary>
+    public async Task StopAllAsync()
+    {
+        if (WebApi is not null)
+        {
+            await WebApi.StopAsync(TimeSpan.FromSeconds(20));
+        }
+
+        await Task.WhenAll(Silos.Values.Select(s => s.StopAsync(TimeSpan.FromSeconds(40))));
+        Silos.Clear();
+        WebApi = null;
+    }
+
+    public string Tails() => string.Join("\n", _all.Select(p => $"--- {p.Name} (pid {p.Id}) ---\n{p.Tail()}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        AppDomain.CurrentDomain.ProcessExit -= KillAllOnExit;
+        Http?.Dispose();
+        await Task.WhenAll(_all.Select(p => p.DisposeAsync().AsTask()));
+    }
+
+    /// <summary>Keeps the logs of a failed run; a passing run removes its folder.</summary>
+    public void RemoveLogs()
+    {
+        try
+        {
+            Directory.Delete(WorkDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A log still held open: it stays in /tmp, harmless.
+        }
+    }
+
+    // Children inherit this process' environment too: Orleans__Tuning__* set for `dotnet test`
+    // reaches every silo and the web API, to measure another tuning.
+    private Dictionary<string, string> CommonEnvironment() => new()
+    {
+        ["Storage__Provider"] = "Postgres",
+        ["Clustering__Provider"] = "Postgres",
+        ["ConnectionStrings__Postgres"] = _connectionString,
+        ["Orleans__ClusterId"] = _id,
+        ["Orleans__ServiceId"] = _id,
+        ["DOTNET_ENVIRONMENT"] = "Production",
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+        // Membership changes and gateway choices, for reading a failover afterwards.
+        ["Logging__LogLevel__Orleans.Runtime.MembershipService"] = "Information",
+        ["Logging__LogLevel__Orleans.Messaging"] = "Information",
+        ["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ",
+    };
+
+    private NodeProcess Track(NodeProcess process)
+    {
+        lock (_all)
+        {
+            _all.Add(process);
+        }
+
+        return process;
+    }
+
+    private void KillAllOnExit(object? sender, EventArgs e)
+    {
+        lock (_all)
+        {
+            foreach (var process in _all)
+            {
+                try
+                {
+                    process.Kill();
+                }
+                catch (InvalidOperationException)
+                {
+                    // Never started or already reaped.
+                }
+            }
+        }
+    }
+
+    private async Task WaitUntilAsync(string what, IReadOnlyList<NodeProcess> starting, Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (!await condition())
+        {
+            var exited = starting.FirstOrDefault(p => p.HasExited);
+            if (exited is not null || DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Waiting for {what}: {(exited is null ? "timed out" : exited.Name + " exited")}.\n{Tails()}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>Where the solution build put the silo and web API, in this test assembly's configuration.</summary>
+public static class Built
+{
+    public static string Dll(string project)
+    {
+        // bin/<Configuration>/net10.0/ of this test project: Release under ./test.sh, Debug in an IDE.
+        var tfmDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = tfmDir.Parent!.Name;
+        var path = Path.Combine(Postgres.RepoRoot(), "src", project, "bin", configuration, tfmDir.Name, $"KeyGrains.{project}.dll");
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"Build src/{project} in {configuration} first (the test project references it, so building the tests does).", path);
+    }
+}

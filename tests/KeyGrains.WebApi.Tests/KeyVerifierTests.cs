@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Reflection;
+using KeyGrains.WebApi.Auth;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace KeyGrains.WebApi.Tests;
+
+/// <summary>
+/// The verification retry policy against a scripted key grain: infrastructure failures are retried
+/// within the budget, anything else and the budget's end surface at once, and only a grain's
+/// answer ever becomes a code.
+/// </summary>
+public sealed class KeyVerifierTests
+{
+    private static readonly string Key = ApiKeyFormat.NewKey(ApiKeyFormat.NewId());
+    private static readonly VerifyResult Revoked = new(VerifyCode.Revoked, KeyId: "k");
+
+    [Fact]
+    public async Task Verify_WhenTheSiloFailsAFewTimes_ReturnsTheGrainsAnswer()
+    {
+        var grain = new ScriptedGrain(attempt => attempt <= 3 ? throw new OrleansException("silo gone") : new(Revoked));
+
+        var result = await Verifier(grain, TimeSpan.FromSeconds(10)).VerifyAsync(Key, null, null);
+
+        Assert.Same(Revoked, result);
+        Assert.Equal(4, grain.Attempts);
+    }
+
+    [Fact]
+    public async Task Verify_WhenFailuresOutlastTheBudget_ThrowsTheInfrastructureFailureAtTheBudget()
+    {
+        var grain = new ScriptedGrain(_ => throw new TimeoutException("no answer"));
+        var clock = Stopwatch.StartNew();
+
+        await Assert.ThrowsAsync<TimeoutException>(() => Verifier(grain, TimeSpan.FromMilliseconds(400)).VerifyAsync(Key, null, null).AsTask());
+
+        Assert.True(grain.Attempts > 1, $"{grain.Attempts} attempts");
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public async Task Verify_WhenACallHangs_GivesUpWhenTheBudgetEnds()
+    {
+        var grain = new ScriptedGrain(_ => new(new TaskCompletionSource<VerifyResult>().Task));
+        var clock = Stopwatch.StartNew();
+
+        await Assert.ThrowsAsync<TimeoutException>(() => Verifier(grain, TimeSpan.FromMilliseconds(300)).VerifyAsync(Key, null, null).AsTask());
+
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public async Task Verify_WhenTheFailureIsABug_DoesNotRetry()
+    {
+        var grain = new ScriptedGrain(_ => throw new InvalidOperationException("a bug"));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Verifier(grain, TimeSpan.FromSeconds(10)).VerifyAsync(Key, null, null).AsTask());
+
+        Assert.Equal(1, grain.Attempts);
+    }
+
+    [Fact]
+    public async Task Verify_WithAMalformedKey_NeverCallsTheGrain()
+    {
+        var grain = new ScriptedGrain(_ => throw new InvalidOperationException("must not be called"));
+
+        Assert.Same(VerifyResult.NotFound, await Verifier(grain, TimeSpan.FromSeconds(10)).VerifyAsync("kg_nope", null, null));
+        Assert.Equal(0, grain.Attempts);
+    }
+
+    private static KeyVerifier Verifier(ScriptedGrain grain, TimeSpan budget) => new(
+        GrainFactoryProxy.For(grain),
+        Options.Create(new VerificationOptions { RetryBudget = budget }),
+        TimeProvider.System,
+        NullLogger<KeyVerifier>.Instance);
+
+    internal sealed class ScriptedGrain(Func<int, ValueTask<VerifyResult>> answer)
+    {
+        private int _attempts;
+
+        public int Attempts => _attempts;
+
+        public ValueTask<VerifyResult> Verify() => answer(Interlocked.Increment(ref _attempts));
+    }
+
+    /// <summary>An <see cref="IGrainFactory"/> whose every key grain is the scripted one.</summary>
+    public class GrainFactoryProxy : DispatchProxy
+    {
+        private object? _grain;
+
+        internal static IGrainFactory For(object grain)
+        {
+            var factory = Create<IGrainFactory, GrainFactoryProxy>();
+            ((GrainFactoryProxy)(object)factory)._grain = KeyGrainProxy.For((ScriptedGrain)grain);
+            return factory;
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            targetMethod?.Name == nameof(IGrainFactory.GetGrain) ? _grain : throw new NotSupportedException(targetMethod?.Name);
+    }
+
+    public class KeyGrainProxy : DispatchProxy
+    {
+        private ScriptedGrain? _script;
+
+        internal static IApiKeyGrain For(ScriptedGrain script)
+        {
+            var grain = Create<IApiKeyGrain, KeyGrainProxy>();
+            ((KeyGrainProxy)(object)grain)._script = script;
+            return grain;
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            targetMethod?.Name == nameof(IApiKeyGrain.Verify) ? _script!.Verify() : throw new NotSupportedException(targetMethod?.Name);
+    }
+}
