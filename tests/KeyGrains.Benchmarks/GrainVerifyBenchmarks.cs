@@ -21,7 +21,7 @@ public class GrainVerifyBenchmarks
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage(KeyGrainsSiloExtensions.StorageName));
-        builder.ConfigureSiloHost((_, host) => host.Services.AddKeyGrainsRules(host.Configuration));
+        builder.ConfigureSiloHost((_, host) => host.Services.AddKeyGrainsDomain(host.Configuration));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
         _org = _cluster.Client.GetGrain<IOrganizationGrain>("bench");

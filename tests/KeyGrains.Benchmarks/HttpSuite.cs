@@ -37,7 +37,7 @@ public static class HttpSuite
             await EnsureValidAsync(api.Url, keys);
 
             var sides = await AlternateAsync(o, [
-                ("bare", () => Wrk.RunAsync(api.Url, "/bench/bare", manyFile, o.Duration, o.Threads, o.Connections)),
+                ("bare", () => Wrk.RunAsync(api.Url, "/v1/bench/bare", manyFile, o.Duration, o.Threads, o.Connections)),
                 ("hot", () => Wrk.RunAsync(api.Url, "/v1/keys/verify", hotFile, o.Duration, o.Threads, o.Connections)),
                 ("many", () => Wrk.RunAsync(api.Url, "/v1/keys/verify", manyFile, o.Duration, o.Threads, o.Connections)),
             ]);

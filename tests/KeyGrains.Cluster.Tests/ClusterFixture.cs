@@ -31,7 +31,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = ConnectionString; });
-            silo.AddAdoNetGrainStorage(KeyGrainsSiloExtensions.StorageName, o => { o.Invariant = "Npgsql"; o.ConnectionString = ConnectionString; });
+            // The project's own storage registration (serializer included), as the silos use it.
+            silo.AddKeyGrainsStorage(new KeyGrainsSiloSettings(
+                StorageProvider.Postgres, KeyGrainsSiloSettings.DefaultSqlitePath, ClusteringProvider.Postgres, ConnectionString, "unused", "unused", 0, 0));
             silo.AddAdoNetGrainStorage(DeletingStorageName, o =>
             {
                 o.Invariant = "Npgsql";
@@ -39,8 +41,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.DeleteStateOnClear = true;
             });
             silo.AddKeyGrainsMembershipTuning(tuning);
-            silo.Services.AddSingleton(new AuthorityClock(TimeProvider.System));
-            silo.Services.AddOptions<AuthorityOptions>();
+            silo.Services.AddKeyGrainsDomain(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         });
         builder.ConfigureClient(client =>
         {

@@ -41,8 +41,8 @@ public interface IOrganizationGrain : IGrainWithStringKey
     /// <summary>Records a refused admin call against this organization (if it exists).</summary>
     [Alias("RecordRefusal")] Task RecordRefusal(Caller caller, string target, string reason);
 
-    /// <summary>A key grain's report of its last successful use; may lag by a minute.</summary>
-    [OneWay, Alias("ReportLastUsed")] Task ReportLastUsed(string keyId, DateTimeOffset at);
+    /// <summary>When keys of this organization last verified (key id to time); may lag by a minute.</summary>
+    [OneWay, Alias("ReportLastUsed")] Task ReportLastUsed(Dictionary<string, DateTimeOffset> uses);
 }
 
 /// <summary>

@@ -11,19 +11,25 @@ public sealed class AuthorityOptions
 
     /// <summary>Active keys per organization when none is given at creation.</summary>
     public int DefaultKeyLimit { get; set; } = 10;
+
+    /// <summary>How often a silo tells organizations when their keys were last used.</summary>
+    public TimeSpan LastUseReportPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 public static class AuthorityServiceCollectionExtensions
 {
-    /// <summary>The domain's settings and clock, for the grains of a silo.</summary>
-    public static IServiceCollection AddKeyGrainsRules(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The domain's settings, clock, active-key cache and last-use reporting, for a silo.</summary>
+    public static IServiceCollection AddKeyGrainsDomain(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AuthorityOptions>()
             .Bind(configuration.GetSection(AuthorityOptions.Section))
             .Validate(o => o.DefaultKeyLimit is >= Validation.MinKeyLimit and <= Validation.MaxKeyLimit,
                 "Authority:DefaultKeyLimit must be between 1 and 1000.")
+            .Validate(o => o.LastUseReportPeriod > TimeSpan.Zero, "Authority:LastUseReportPeriod must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton(new AuthorityClock(TimeProvider.System));
+        services.TryAddSingleton<Keys.ActiveKeys>();
+        services.AddHostedService<Keys.LastUseReporter>();
         return services;
     }
 }

@@ -3,9 +3,9 @@ using KeyGrains.WebApi.Http;
 namespace KeyGrains.WebApi.Apis;
 
 /// <summary>
-/// <c>POST /bench/bare</c>, mapped only when <c>Benchmarks:BareEndpoint</c> is true: the benchmark's
+/// <c>POST /v1/bench/bare</c>, mapped only when <c>Benchmarks:BareEndpoint</c> is true: the benchmark's
 /// ceiling. It reads and parses the same body as verification and answers JSON of the same shape,
-/// with no authentication and no grain call, so the ratio to it is the cost of the grain call.
+/// with no authentication and no grain call, under /v1 so the same middleware runs for both.
 /// </summary>
 public static class BenchmarkApi
 {
@@ -13,7 +13,7 @@ public static class BenchmarkApi
     {
         if (configuration.GetValue("Benchmarks:BareEndpoint", false))
         {
-            routes.MapPost("/bench/bare", Bare).AllowAnonymous().ExcludeFromDescription();
+            routes.MapPost("/v1/bench/bare", Bare).AllowAnonymous().ExcludeFromDescription();
         }
 
         return routes;

@@ -10,7 +10,12 @@ namespace KeyGrains.WebApi.Auth;
 /// grain call, and the read-only call is retried within <see cref="VerificationOptions.RetryBudget"/>
 /// before an infrastructure failure surfaces (as 503).
 /// </summary>
-public sealed class KeyVerifier(IGrainFactory grains, IOptions<VerificationOptions> options, TimeProvider time, ILogger<KeyVerifier> log)
+public sealed class KeyVerifier(
+    IGrainFactory grains,
+    IOptions<VerificationOptions> options,
+    TimeProvider time,
+    ILogger<KeyVerifier> log,
+    KeyGrains.Keys.ActiveKeys? activeKeys = null)
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(500);
@@ -24,8 +29,17 @@ public sealed class KeyVerifier(IGrainFactory grains, IOptions<VerificationOptio
             return VerifyResult.NotFound;
         }
 
+        ip = ip is null ? null : Validation.Normalize(ip);
+
+        // Co-hosted, the key's grain usually lives in this process: its own cache entry answers,
+        // exactly as the grain would (the grain replaces it before any change returns).
+        if (activeKeys is not null && activeKeys.TryVerify(keyId, key, ip, permissions, out var cached))
+        {
+            return cached;
+        }
+
         var grain = grains.GetGrain<IApiKeyGrain>(keyId.ToString());
-        var request = new VerifyRequest(key, ip is null ? null : Validation.Normalize(ip), permissions);
+        var request = new VerifyRequest(key, ip, permissions);
         var started = time.GetTimestamp();
         var pause = FirstPause;
         for (var attempt = 1; ; attempt++)

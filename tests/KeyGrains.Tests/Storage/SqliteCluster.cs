@@ -32,7 +32,7 @@ public sealed class TempSqliteFile : IDisposable
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ServiceId = "keygrains-tests";
         builder.ConfigureSilo((_, silo) => silo.AddKeyGrainsStorage(settings));
-        builder.ConfigureSiloHost((_, host) => host.Services.AddKeyGrainsRules(host.Configuration));
+        builder.ConfigureSiloHost((_, host) => host.Services.AddKeyGrainsDomain(host.Configuration));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;

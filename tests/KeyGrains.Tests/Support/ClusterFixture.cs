@@ -18,6 +18,12 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IClusterClient Client => Cluster.Client;
 
+    public static readonly TimeSpan LastUseReportPeriod = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>The silo's cache of its active keys, as a co-hosted web API sees it.</summary>
+    public KeyGrains.Keys.ActiveKeys ActiveKeys =>
+        Cluster.GetSiloServiceProvider(Cluster.Silos[0].SiloAddress).GetRequiredService<KeyGrains.Keys.ActiveKeys>();
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
@@ -28,7 +34,11 @@ public sealed class ClusterFixture : IAsyncLifetime
                 Storage = new FaultyStorage(sp.GetRequiredKeyedService<IGrainStorage>(InnerStorage)));
             silo.Services.AddSingleton(new AuthorityClock(Clock));
             silo.AddIncomingGrainCallFilter<KeyGrains.Storage.StorageFailureFilter>();
-            silo.Services.AddOptions<AuthorityOptions>().Configure(o => o.DefaultKeyLimit = 10);
+        });
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Services.AddKeyGrainsDomain(host.Configuration);
+            host.Services.Configure<AuthorityOptions>(o => o.LastUseReportPeriod = LastUseReportPeriod);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

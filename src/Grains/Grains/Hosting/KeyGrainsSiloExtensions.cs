@@ -28,7 +28,7 @@ public static class KeyGrainsSiloExtensions
     {
         var settings = KeyGrainsSiloSettings.From(configuration);
         silo.Services.AddSingleton(settings);
-        silo.Services.AddKeyGrainsRules(configuration);
+        silo.Services.AddKeyGrainsDomain(configuration);
         silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
         return silo.AddKeyGrainsClustering(settings, configuration).AddKeyGrainsStorage(settings);
     }

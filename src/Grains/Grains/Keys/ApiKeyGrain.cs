@@ -4,32 +4,40 @@ using Microsoft.Extensions.Logging;
 namespace KeyGrains.Keys;
 
 /// <summary>
-/// One API key. Verification is answered from memory; the last use is kept in memory and written
-/// at most once a minute (and on deactivation), never once per call.
+/// One API key. Verification is answered from memory, here or straight from this silo's
+/// <see cref="ActiveKeys"/> by a caller in the same process; the grain keeps that entry exact.
+/// Last use is only recorded in memory and reported to the organization by the silo once a
+/// minute and when the grain deactivates: verification never writes.
 /// </summary>
 public sealed class ApiKeyGrain(
     [PersistentState("key", KeyGrainsSiloExtensions.StorageName)] IPersistentState<ApiKeyState> state,
     AuthorityClock clock,
+    ActiveKeys activeKeys,
     ILogger<ApiKeyGrain> logger) : Grain, IApiKeyGrain, IKeyReplica
 {
-    private static readonly TimeSpan LastUsedFlushPeriod = TimeSpan.FromMinutes(1);
-
+    private readonly KeyUsage _usage = new();
     private VerificationModel? _model;
-    private DateTimeOffset? _lastUsed;
-    private bool _lastUsedDirty;
+    private ActiveKeys.Entry? _published;
 
-    // Only keys in use carry a timer: an idle activation costs less memory (1,000,000 keys fit).
-    private IGrainTimer? _flushTimer;
+    private string KeyId => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _model = Compile(state.State.Record);
-        _lastUsed = state.State.LastUsedAt;
+        Answer(state.State.Record);
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        FlushLastUsedAsync(cancellationToken);
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        var orgId = _model?.Record.OrgId;
+        Withdraw();
+        if (orgId is not null && _usage.TryTakeUnreported(out var at))
+        {
+            GrainFactory.GetGrain<IOrganizationGrain>(orgId).ReportLastUsed(new() { [KeyId] = at }).Ignore();
+        }
+
+        return Task.CompletedTask;
+    }
 
     public ValueTask<VerifyResult> Verify(VerifyRequest request)
     {
@@ -39,12 +47,10 @@ public sealed class ApiKeyGrain(
         }
 
         var now = clock.Now;
-        var result = _model.Verify(request, now);
+        var result = _model.Verify(request.Key, request.Ip, request.Permissions, now);
         if (result.IsValid)
         {
-            _lastUsed = now;
-            _lastUsedDirty = true;
-            _flushTimer ??= this.RegisterGrainTimer(FlushLastUsedAsync, LastUsedFlushPeriod, LastUsedFlushPeriod);
+            _usage.Record(now);
         }
 
         return ValueTask.FromResult(result);
@@ -52,7 +58,7 @@ public sealed class ApiKeyGrain(
 
     public async Task Apply(KeyRecord record)
     {
-        if (record.Id != this.GetPrimaryKeyString())
+        if (record.Id != KeyId)
         {
             throw new ArgumentException("The record belongs to another key.", nameof(record));
         }
@@ -63,52 +69,6 @@ public sealed class ApiKeyGrain(
         }
 
         state.State.Record = record;
-        state.State.LastUsedAt = _lastUsed;
-        await WriteOrReloadAsync();
-    }
-
-    public async Task Remove()
-    {
-        // Stop answering first and stay silent even if the clear fails: a removal is only ever
-        // recovered forwards, so the old secret must never verify again.
-        _model = null;
-        if (state.State.Record is null && !state.RecordExists)
-        {
-            return;
-        }
-
-        await state.ClearStateAsync();
-        _lastUsed = null;
-        _lastUsedDirty = false;
-    }
-
-    private async Task FlushLastUsedAsync(CancellationToken cancellationToken)
-    {
-        if (!_lastUsedDirty || _model is null || _lastUsed is not { } at)
-        {
-            // A minute without a successful use: drop the timer until the next one.
-            _flushTimer?.Dispose();
-            _flushTimer = null;
-            return;
-        }
-
-        try
-        {
-            state.State.LastUsedAt = at;
-            await state.WriteStateAsync(cancellationToken);
-            _lastUsedDirty = false;
-            GrainFactory.GetGrain<IOrganizationGrain>(_model.Record.OrgId).ReportLastUsed(_model.Record.Id, at).Ignore();
-        }
-        catch (Exception ex)
-        {
-            // Last use is informational; the next flush tries again.
-            logger.LogWarning(ex, "Could not record the last use of key {KeyId}", this.GetPrimaryKeyString());
-            await ReloadAsync();
-        }
-    }
-
-    private async Task WriteOrReloadAsync()
-    {
         try
         {
             await state.WriteStateAsync();
@@ -119,12 +79,55 @@ public sealed class ApiKeyGrain(
             throw;
         }
 
-        _model = Compile(state.State.Record);
+        Answer(record);
+    }
+
+    public async Task Remove()
+    {
+        // Stop answering first and stay silent even if the clear fails: a removal is only ever
+        // recovered forwards, so the old secret must never verify again.
+        Withdraw();
+        if (state.State.Record is null && !state.RecordExists)
+        {
+            return;
+        }
+
+        await state.ClearStateAsync();
     }
 
     /// <summary>Back to what storage holds; if even that cannot be read, answer nothing until deactivated.</summary>
-    private async Task ReloadAsync() =>
-        _model = await state.TryReloadAsync(this, logger) ? Compile(state.State.Record) : null;
+    private async Task ReloadAsync()
+    {
+        if (await state.TryReloadAsync(this, logger))
+        {
+            Answer(state.State.Record);
+        }
+        else
+        {
+            Withdraw();
+        }
+    }
 
-    private static VerificationModel? Compile(KeyRecord? record) => record is null ? null : new VerificationModel(record);
+    /// <summary>Answers from <paramref name="record"/> from now on, here and in this silo's cache.</summary>
+    private void Answer(KeyRecord? record)
+    {
+        if (record is null)
+        {
+            Withdraw();
+            return;
+        }
+
+        _model = new VerificationModel(record);
+        _published = activeKeys.Publish(KeyId, _model, _usage);
+    }
+
+    private void Withdraw()
+    {
+        _model = null;
+        if (_published is { } entry)
+        {
+            activeKeys.Withdraw(KeyId, entry);
+            _published = null;
+        }
+    }
 }

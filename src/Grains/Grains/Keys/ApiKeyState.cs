@@ -4,6 +4,4 @@ namespace KeyGrains.Keys;
 public sealed class ApiKeyState
 {
     [Id(0)] public KeyRecord? Record { get; set; }
-
-    [Id(1)] public DateTimeOffset? LastUsedAt { get; set; }
 }

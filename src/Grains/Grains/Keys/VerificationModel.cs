@@ -32,9 +32,9 @@ internal sealed class VerificationModel
     public KeyRecord Record => _record;
 
     /// <summary>The checks in the contract's order; the first that fails gives the code.</summary>
-    public VerifyResult Verify(VerifyRequest request, DateTimeOffset now)
+    public VerifyResult Verify(string key, IPAddress? ip, string[]? permissions, DateTimeOffset now)
     {
-        if (!SecretMatches(request.Key, now))
+        if (!SecretMatches(key, now))
         {
             return VerifyResult.NotFound;
         }
@@ -49,12 +49,12 @@ internal sealed class VerificationModel
             return Answer(VerifyCode.Expired);
         }
 
-        if (_networks.Length > 0 && !IpAllowed(request.Ip))
+        if (_networks.Length > 0 && !IpAllowed(ip))
         {
             return Answer(VerifyCode.IpNotAllowed);
         }
 
-        if (request.Permissions is { } requested)
+        if (permissions is { } requested)
         {
             foreach (var permission in requested)
             {

@@ -18,6 +18,7 @@ public sealed partial class OrganizationGrain(
     ILogger<OrganizationGrain> logger) : Grain, IOrganizationGrain
 {
     private bool _lastUsedDirty;
+    private IGrainTimer? _lastUsedSave;
 
     private OrganizationState S => state.State;
 
@@ -119,16 +120,43 @@ public sealed partial class OrganizationGrain(
         await FlushAuditAsync();
     }
 
-    public Task ReportLastUsed(string keyId, DateTimeOffset at)
+    public Task ReportLastUsed(Dictionary<string, DateTimeOffset> uses)
     {
-        if (S.Keys.TryGetValue(keyId, out var record) && !(record.LastUsedAt >= at))
+        foreach (var (keyId, at) in uses)
         {
-            // Not written now: last use may lag, and it rides along with the next write.
-            S.Keys[keyId] = record with { LastUsedAt = at };
-            _lastUsedDirty = true;
+            if (S.Keys.TryGetValue(keyId, out var record) && !(record.LastUsedAt >= at))
+            {
+                S.Keys[keyId] = record with { LastUsedAt = at };
+                _lastUsedDirty = true;
+            }
+        }
+
+        // Saved with the next change, or by itself within a period: one write per organization,
+        // however many of its keys are in use.
+        if (_lastUsedDirty && _lastUsedSave is null)
+        {
+            var period = options.Value.LastUseReportPeriod;
+            _lastUsedSave = this.RegisterGrainTimer(SaveLastUsedAsync, period, Timeout.InfiniteTimeSpan);
         }
 
         return Task.CompletedTask;
+    }
+
+    private async Task SaveLastUsedAsync(CancellationToken cancellationToken)
+    {
+        _lastUsedSave?.Dispose();
+        _lastUsedSave = null;
+        if (_lastUsedDirty && S.Exists)
+        {
+            try
+            {
+                await CommitAsync();
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Could not save last-use times of organization {OrgId}", OrgId);
+            }
+        }
     }
 
     private OrgInfo Info() => new(OrgId, S.Name, S.Plan, S.KeyLimit, ActiveKeyCount(Now), S.CreatedAt);
