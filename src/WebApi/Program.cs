@@ -5,6 +5,5 @@ builder.AddKeyGrainsWebApi();
 
 var app = builder.Build();
 app.MapKeyGrainsWebApi();
-app.MapConsole();
 
 return await app.RunKeyGrainsAsync();

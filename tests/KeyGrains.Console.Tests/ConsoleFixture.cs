@@ -68,7 +68,6 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
         _app = builder.Build();
         _app.MapKeyGrainsWebApi();
-        _app.MapConsole();
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         Address = new Uri(address);

@@ -48,6 +48,7 @@ public static class WebApiComposition
         app.MapAuditApi();
         app.MapKeyGrainsHealth();
         app.MapKeyGrainsOpenApi();
+        app.MapConsole();
         app.MapBenchmarkApi(app.Configuration);
         return app;
     }
