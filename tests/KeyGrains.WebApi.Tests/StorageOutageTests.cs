@@ -21,11 +21,14 @@ public sealed class StorageOutageTests
         await Sql(file, "ALTER TABLE grain_state RENAME TO grain_state_away");
         var create = await host.Operator.Post($"/v1/orgs/{org}/keys", new { name = "during", roles = new[] { "viewer" } });
         var revoke = await host.Operator.Post($"/v1/orgs/{org}/keys/{key.Str("id")}/revoke");
+        var readyDuring = (await host.Anonymous.GetAsync("/health/ready")).StatusCode;
         await Sql(file, "ALTER TABLE grain_state_away RENAME TO grain_state");
+        var readyAfter = (await host.Anonymous.GetAsync("/health/ready")).StatusCode;
 
         create.Problem(HttpStatusCode.ServiceUnavailable, "service_unavailable");
         revoke.Problem(HttpStatusCode.ServiceUnavailable, "service_unavailable");
         Assert.True(create.Response.Headers.RetryAfter is not null);
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK), (readyDuring, readyAfter));
         Assert.Equal("VALID", (await host.Verify(key.Str("key"))).Str("code"));
         var listed = (await host.Operator.Get($"/v1/orgs/{org}/keys")).Ok().Body.GetProperty("items");
         Assert.Equal(1, listed.GetArrayLength());

@@ -79,3 +79,13 @@ public interface IOperatorGrain : IGrainWithIntegerKey
     /// <summary>The stored hash, or null before any was set.</summary>
     [ReadOnly, Alias("GetTokenHash")] Task<byte[]?> GetTokenHash();
 }
+
+/// <summary>
+/// Reads from grain storage on every call (key: 0), so a timely answer means the cluster and its
+/// storage both answer now: what <c>/health/ready</c> asks.
+/// </summary>
+[Alias("kg.IStorageProbeGrain")]
+public interface IStorageProbeGrain : IGrainWithIntegerKey
+{
+    [Alias("Probe")] Task Probe();
+}

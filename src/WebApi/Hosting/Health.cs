@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace KeyGrains.WebApi.Hosting;
 
-/// <summary><c>/health/live</c>: the process is up. <c>/health/ready</c>: a grain call answers in time.</summary>
+/// <summary><c>/health/live</c>: the process is up. <c>/health/ready</c>: the cluster and its storage answer in time.</summary>
 public static class Health
 {
     private const string Ready = "ready";
@@ -23,22 +23,19 @@ public static class Health
         return routes;
     }
 
-    /// <summary>
-    /// The operator grain is read through storage on activation and answers from memory after, so
-    /// a timely answer means the cluster is reachable and storage was at its last activation.
-    /// </summary>
+    /// <summary>The storage probe grain reads from storage on every call: cluster and storage, now.</summary>
     private sealed class ClusterCheck(IGrainFactory grains) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             try
             {
-                await grains.GetGrain<IOperatorGrain>(0).GetTokenHash().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                await grains.GetGrain<IStorageProbeGrain>(0).Probe().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
                 return HealthCheckResult.Healthy();
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                return HealthCheckResult.Unhealthy("The cluster did not answer: " + e.GetType().Name);
+                return HealthCheckResult.Unhealthy("The cluster or its storage did not answer: " + e.GetType().Name);
             }
         }
     }

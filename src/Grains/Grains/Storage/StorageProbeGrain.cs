@@ -1,0 +1,12 @@
+using KeyGrains.Hosting;
+
+namespace KeyGrains.Storage;
+
+[GenerateSerializer, Alias("kg.StorageProbeState")]
+public sealed class StorageProbeState;
+
+public sealed class StorageProbeGrain(
+    [PersistentState("probe", KeyGrainsSiloExtensions.StorageName)] IPersistentState<StorageProbeState> state) : Grain, IStorageProbeGrain
+{
+    public Task Probe() => state.ReadStateAsync();
+}
