@@ -21,10 +21,17 @@ public sealed class ErrorsTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task NonJsonBody_Returns415Problem()
+    public async Task NonJsonBody_OnTheAdminApi_Returns415Problem()
     {
-        (await _host.Anonymous.Send(HttpMethod.Post, "/v1/keys/verify", "key=x", "text/plain")).Problem(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
         (await _host.Operator.Send(HttpMethod.Post, "/v1/orgs", "<org/>", "application/xml")).Problem(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+    }
+
+    [Fact]
+    public async Task NonJsonBody_OnVerify_Returns400_AsTheContractSays()
+    {
+        // The contract: verification answers 200, 400, 413 or 429; "a request that is not JSON ... is 400".
+        (await _host.Anonymous.Send(HttpMethod.Post, "/v1/keys/verify", "key=x", "text/plain")).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        (await _host.Anonymous.Send(HttpMethod.Post, "/v1/keys/verify", "{\"key\":\"x\"}", "application/x-www-form-urlencoded")).Problem(HttpStatusCode.BadRequest, "validation_failed");
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public static class BenchmarkApi
 
     private static async Task<IResult> Bare(HttpRequest request)
     {
-        var body = await JsonBody.ReadAsync<VerifyApi.VerifyBody>(request);
+        var body = await JsonBody.ReadAsync<VerifyApi.VerifyBody>(request, wrongMediaTypeIs400: true);
         var answer = new VerifyResult(ApiKeyFormat.TryParse(body.Key, out _) ? VerifyCode.Valid : VerifyCode.NotFound);
         return TypedResults.Ok(new VerifyApi.VerifyResponse(answer));
     }

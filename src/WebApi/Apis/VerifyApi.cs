@@ -22,9 +22,10 @@ public static class VerifyApi
             .WithName("VerifyKey")
             .WithSummary("Verify a presented API key")
             .WithDescription("200 for every well-formed request; key details only when the secret itself matched.")
-            .Accepts<VerifyBody>("application/json")
+            // Any media type reaches the handler, which answers a non-JSON one with 400 as the
+            // contract says (routing would otherwise answer 415 before it).
+            .Accepts<VerifyBody>("application/json", "*/*")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .AllowAnonymous();
@@ -33,7 +34,7 @@ public static class VerifyApi
 
     public static async Task<Results<Ok<VerifyResponse>, ValidationProblem>> Verify(HttpRequest request, KeyVerifier verifier, FailureThrottle throttle)
     {
-        var body = await JsonBody.ReadAsync<VerifyBody>(request);
+        var body = await JsonBody.ReadAsync<VerifyBody>(request, wrongMediaTypeIs400: true);
         if (string.IsNullOrEmpty(body.Key))
         {
             return Edge.Invalid("key", "The key is required.");

@@ -15,12 +15,15 @@ public static class JsonBody
 {
     public const int MaxBytes = 65_536;
 
-    /// <summary>The body as <typeparamref name="T"/>; a missing or empty body is an error.</summary>
-    public static async Task<T> ReadAsync<T>(HttpRequest request) where T : class =>
-        await ReadOrDefaultAsync<T>(request) ?? throw DomainException.Invalid("body", "A JSON object is required.");
+    /// <summary>
+    /// The body as <typeparamref name="T"/>; a missing or empty body is an error. A media type
+    /// that is not JSON is 415, or 400 where the contract says "not JSON is 400" (verification).
+    /// </summary>
+    public static async Task<T> ReadAsync<T>(HttpRequest request, bool wrongMediaTypeIs400 = false) where T : class =>
+        await ReadOrDefaultAsync<T>(request, wrongMediaTypeIs400) ?? throw DomainException.Invalid("body", "A JSON object is required.");
 
     /// <summary>The body as <typeparamref name="T"/>, or null when the body is missing or empty.</summary>
-    public static async Task<T?> ReadOrDefaultAsync<T>(HttpRequest request) where T : class
+    public static async Task<T?> ReadOrDefaultAsync<T>(HttpRequest request, bool wrongMediaTypeIs400 = false) where T : class
     {
         if (request.ContentLength > MaxBytes)
         {
@@ -46,7 +49,7 @@ public static class JsonBody
 
             try
             {
-                return buffer.IsEmpty ? null : Parse<T>(request, buffer);
+                return buffer.IsEmpty ? null : Parse<T>(request, buffer, wrongMediaTypeIs400);
             }
             finally
             {
@@ -55,10 +58,15 @@ public static class JsonBody
         }
     }
 
-    private static T Parse<T>(HttpRequest request, ReadOnlySequence<byte> body) where T : class
+    private static T Parse<T>(HttpRequest request, ReadOnlySequence<byte> body, bool wrongMediaTypeIs400) where T : class
     {
         if (!IsJson(request.ContentType))
         {
+            if (wrongMediaTypeIs400)
+            {
+                throw DomainException.Invalid("body", "The body must be JSON, sent with Content-Type: application/json.");
+            }
+
             throw new BadHttpRequestException("The body must be application/json.", StatusCodes.Status415UnsupportedMediaType);
         }
 
