@@ -14,9 +14,17 @@ public sealed class ClusterTests(ClusterFixture fixture)
             Assert.IsType<AdoNetClusteringTable>(silo.ServiceProvider.GetRequiredService<IMembershipTable>());
         }
 
-        var active = await Postgres.CountAsync(
-            "SELECT count(*) FROM orleans_membership WHERE deployment_id = @d AND status = 3",
-            ("d", fixture.Cluster.Options.ClusterId));
+        // Another test in this collection kills a silo and starts a new one: wait for the table to
+        // show as many active silos as are running (bounded), whichever test ran first.
+        long active = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do
+        {
+            active = await Postgres.CountAsync(
+                "SELECT count(*) FROM orleans_membership WHERE deployment_id = @d AND status = 3",
+                ("d", fixture.Cluster.Options.ClusterId));
+        }
+        while (active < fixture.Cluster.Silos.Count && DateTime.UtcNow < deadline && await Pause());
 
         Assert.True(active >= 3, $"{active} active silos in the membership table");
     }
@@ -25,14 +33,27 @@ public sealed class ClusterTests(ClusterFixture fixture)
     public async Task SiloKilledAbruptly_LosesNoState_AndItsGrainsServeAgain()
     {
         var cluster = fixture.Cluster;
-        var grains = Enumerable.Range(0, 30).Select(i => cluster.Client.GetGrain<IProbeGrain>($"kill-{Guid.NewGuid():N}-{i}")).ToList();
-        await Task.WhenAll(grains.Select(g => g.Add("before")));
-        var victim = cluster.Silos[^1];
-        var hosted = 0;
-        foreach (var grain in grains)
+        await cluster.WaitForLivenessToStabilizeAsync();
+
+        // Grains until some live on a secondary silo (a fresh cluster may still place on fewer);
+        // the victim is the secondary silo that holds the most of them.
+        var grains = new List<IProbeGrain>();
+        var hostedBy = new Dictionary<string, int>();
+        for (var batch = 0; batch < 10 && hostedBy.Keys.Count(k => k != cluster.Silos[0].SiloAddress.ToString()) == 0; batch++)
         {
-            hosted += await grain.Silo() == victim.SiloAddress.ToString() ? 1 : 0;
+            var more = Enumerable.Range(0, 30).Select(i => cluster.Client.GetGrain<IProbeGrain>($"kill-{Guid.NewGuid():N}-{i}")).ToList();
+            await Task.WhenAll(more.Select(g => g.Add("before")));
+            foreach (var grain in more)
+            {
+                var silo = await grain.Silo();
+                hostedBy[silo] = hostedBy.GetValueOrDefault(silo) + 1;
+            }
+
+            grains.AddRange(more);
         }
+
+        var victim = cluster.Silos.Skip(1).MaxBy(s => hostedBy.GetValueOrDefault(s.SiloAddress.ToString()))!;
+        var hosted = hostedBy.GetValueOrDefault(victim.SiloAddress.ToString());
 
         await cluster.KillSiloAsync(victim);
 
@@ -56,5 +77,11 @@ public sealed class ClusterTests(ClusterFixture fixture)
 
         Assert.True(hosted > 0, "no grain was on the killed silo");
         await cluster.StartAdditionalSiloAsync();
+    }
+
+    private static async Task<bool> Pause()
+    {
+        await Task.Delay(250);
+        return true;
     }
 }
