@@ -19,10 +19,11 @@ public static class OpenApiSetup
         - answers a missing key `name` as "" (an empty name);
         - takes `null` for a non-clearable PATCH member (org name, plan, keyLimit; key name, roles) as 400, not as "unchanged";
         - gives the audit log's `next` cursor as a string, like the key list's;
-        - accepts `+json` media types as JSON, and refuses a body of any other type with 415;
+        - accepts `+json` media types as JSON, and refuses a body of any other type with 415 (verification: 400, as the contract says);
         - reads times only with an explicit offset or `Z`, and writes them in UTC ending in `Z`;
         - answers an organization or key id that cannot exist (wrong shape) with 404, without a lookup;
-        - answers 503 `service_unavailable` with `Retry-After: 2` when the cluster or its storage fails; verification is retried up to 3 times first;
+        - answers 503 `service_unavailable` with `Retry-After: 2` when the cluster or its storage fails; verification is retried for up to `Verification:RetryBudget` (10 s) first, since it is read-only;
+        - throttles failures, not successes: past `Security:Throttling:FailureLimit` failed verifications or 401s per window, an address gets 429 on every `/v1` call, a valid key included (answering it would tell a guesser which guess was right);
         - refuses an `Authorization` header that is not a single Bearer credential with 401;
         - with `Orleans:Mode=Client`, tries `Orleans:ConnectAttempts` (5) times a second apart to reach the cluster, then exits with code 1 and a sentence on stderr.
         """;
