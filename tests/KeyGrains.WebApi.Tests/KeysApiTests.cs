@@ -36,6 +36,20 @@ public sealed class KeysApiTests(ApiFixture fixture)
         Assert.Equal(secret[^4..], read.Str("last4"));
     }
 
+    [Fact]
+    public async Task Patch_ThatMakesAnExpiredKeyActiveWhileTheOrgIsFull_Returns409KeyLimitReached()
+    {
+        var id = await _host.NewOrg(keyLimit: 1);
+        var expiring = await _host.NewKey(id, ["viewer"], expiresAt: DateTimeOffset.UtcNow.AddSeconds(1.5));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal("EXPIRED", (await _host.Verify(expiring.Str("key"))).Str("code"));
+        await _host.NewKey(id, ["viewer"]);
+
+        (await _host.Operator.Patch($"/v1/orgs/{id}/keys/{expiring.Str("id")}", new { expiresAt = (DateTimeOffset?)null }))
+            .Problem(HttpStatusCode.Conflict, "key_limit_reached");
+        Assert.Equal("expired", (await _host.Operator.Get($"/v1/orgs/{id}/keys/{expiring.Str("id")}")).Ok().Str("status"));
+    }
+
     [Theory]
     [InlineData("""{"roles":[]}""", "roles")]
     [InlineData("""{"name":"x"}""", "roles")]
