@@ -1,55 +1,32 @@
-using System.Diagnostics;
+using KeyGrains.Cluster.Tests.Processes;
 
 namespace KeyGrains.Benchmarks;
 
-/// <summary>A built KeyGrains program (or this one) run as its own process on loopback.</summary>
+/// <summary>
+/// A built KeyGrains program (or this one) as its own process on loopback: the cluster tests'
+/// <see cref="NodeProcess"/>, plus waiting until it answers.
+/// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly NodeProcess _node;
 
-    private ServiceProcess(Process process, string url, string log)
+    private ServiceProcess(NodeProcess node, string url)
     {
-        _process = process;
+        _node = node;
         Url = url;
-        LogPath = log;
     }
 
     public string Url { get; }
 
-    public string LogPath { get; }
-
-    public int Pid => _process.Id;
-
     public static async Task<ServiceProcess> StartAsync(string dll, string url, IDictionary<string, string> environment, string logDirectory, string? readyPath = "/health/ready", params string[] args)
     {
-        var log = Path.Combine(logDirectory, Path.GetFileNameWithoutExtension(dll) + "-" + Guid.NewGuid().ToString("N")[..6] + ".log");
-        var info = new ProcessStartInfo("dotnet")
+        var env = new Dictionary<string, string>(environment)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = logDirectory,
+            ["DOTNET_gcServer"] = "1",
         };
-        info.ArgumentList.Add(dll);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["DOTNET_gcServer"] = "1";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start " + dll);
-        var writer = new StreamWriter(log) { AutoFlush = true };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (writer) { writer.WriteLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (writer) { writer.WriteLine(e.Data); } } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var service = new ServiceProcess(process, url, log);
+        env.TryAdd("Logging__LogLevel__Default", "Warning");
+        var name = Path.GetFileNameWithoutExtension(dll) + "-" + Guid.NewGuid().ToString("N")[..6];
+        var service = new ServiceProcess(NodeProcess.Start(name, dll, args, env, logDirectory), url);
         if (readyPath is not null)
         {
             await service.WaitReadyAsync(readyPath);
@@ -64,9 +41,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
-            if (_process.HasExited)
+            if (_node.HasExited)
             {
-                throw new InvalidOperationException($"{LogPath}: the process exited with {_process.ExitCode}");
+                throw new InvalidOperationException($"{_node.Name} exited:\n{_node.Tail()}");
             }
 
             try
@@ -76,42 +53,20 @@ public sealed class ServiceProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
             }
 
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"{Url} did not become ready; see {LogPath}");
-    }
-
-    public long WorkingSetBytes()
-    {
-        _process.Refresh();
-        return _process.WorkingSet64;
+        throw new TimeoutException($"{Url} did not become ready; see {_node.LogPath}");
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            // SIGTERM first, so the silo leaves its storage consistent; then insist.
-            Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try
-            {
-                await _process.WaitForExitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-
-        _process.Dispose();
+        // SIGTERM first, so a silo leaves its storage consistent; then insist.
+        await _node.StopAsync(TimeSpan.FromSeconds(20));
+        await _node.DisposeAsync();
     }
 }
