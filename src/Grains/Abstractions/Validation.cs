@@ -40,29 +40,50 @@ public static class Validation
     public static bool TryParseIpRule(string? text, out IPNetwork network)
     {
         network = default;
-        if (string.IsNullOrWhiteSpace(text) || text.Length > 64)
+        if (text is null || text.Length > 64)
         {
             return false;
         }
 
-        if (text.Contains('/'))
+        var slash = text.IndexOf('/');
+        if (!TryParseAddress(slash < 0 ? text : text[..slash], out var address))
         {
-            if (!IPNetwork.TryParse(text, out var parsed))
-            {
-                return false;
-            }
+            return false;
+        }
 
-            network = Normalize(parsed);
+        if (slash < 0)
+        {
+            network = new IPNetwork(address, address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
             return true;
         }
 
-        if (!IPAddress.TryParse(text, out var address) || text.Contains('%'))
+        if (!IPNetwork.TryParse(text, out var parsed))
         {
             return false;
         }
 
-        address = Normalize(address);
-        network = new IPNetwork(address, address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
+        network = Normalize(parsed);
+        return true;
+    }
+
+    /// <summary>
+    /// A plain IPv4 dotted quad or an IPv6 address without a zone, normalized. Stricter than
+    /// <see cref="IPAddress.TryParse(string, out IPAddress)"/>, which takes "10" as 0.0.0.10.
+    /// </summary>
+    public static bool TryParseAddress(string? text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IPAddress? address)
+    {
+        address = null;
+        if (string.IsNullOrEmpty(text) || text.Length > 45 || text.Contains('%') || !IPAddress.TryParse(text, out var parsed))
+        {
+            return false;
+        }
+
+        if (parsed.AddressFamily == AddressFamily.InterNetwork && !IsDottedQuad(text))
+        {
+            return false;
+        }
+
+        address = Normalize(parsed);
         return true;
     }
 
@@ -76,6 +97,24 @@ public static class Validation
         return b.IsIPv4MappedToIPv6 && network.PrefixLength >= 96
             ? new IPNetwork(b.MapToIPv4(), network.PrefixLength - 96)
             : network;
+    }
+
+    private static bool IsDottedQuad(string text)
+    {
+        var dots = 0;
+        foreach (var c in text)
+        {
+            if (c == '.')
+            {
+                dots++;
+            }
+            else if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return dots == 3;
     }
 
     private static readonly System.Buffers.SearchValues<char> OrgIdChars =

@@ -96,9 +96,7 @@ public sealed class Edge
 
         foreach (var ip in ips)
         {
-            var slash = ip?.IndexOf('/') ?? -1;
-            var address = slash < 0 ? ip : ip![..slash];
-            if (!TryParseAddress(address, out _) || !Validation.TryParseIpRule(ip, out _))
+            if (!Validation.TryParseIpRule(ip, out _))
             {
                 Add("allowedIps", "Each entry is an IPv4 or IPv6 address or CIDR block.");
                 return;
@@ -112,45 +110,6 @@ public sealed class Edge
         {
             Add("expiresAt", "Must be in the future.");
         }
-    }
-
-    /// <summary>
-    /// A plain IPv4 dotted quad or an IPv6 address without a zone. Stricter than
-    /// <see cref="IPAddress.TryParse(string, out IPAddress)"/>, which takes "10" as 0.0.0.10.
-    /// </summary>
-    public static bool TryParseAddress(string? text, out IPAddress? address)
-    {
-        address = null;
-        if (string.IsNullOrEmpty(text) || text.Length > 45 || text.Contains('%') || !IPAddress.TryParse(text, out var parsed))
-        {
-            return false;
-        }
-
-        if (parsed.AddressFamily == AddressFamily.InterNetwork && !IsDottedQuad(text))
-        {
-            return false;
-        }
-
-        address = Validation.Normalize(parsed);
-        return true;
-    }
-
-    private static bool IsDottedQuad(string text)
-    {
-        var dots = 0;
-        foreach (var c in text)
-        {
-            if (c == '.')
-            {
-                dots++;
-            }
-            else if (!char.IsAsciiDigit(c))
-            {
-                return false;
-            }
-        }
-
-        return dots == 3;
     }
 
     private static ValidationProblem Problem(Dictionary<string, string[]> errors) =>

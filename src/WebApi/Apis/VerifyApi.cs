@@ -41,7 +41,7 @@ public static class VerifyApi
         }
 
         IPAddress? ip = null;
-        if (body.Ip is not null && !Edge.TryParseAddress(body.Ip, out ip))
+        if (body.Ip is not null && !Validation.TryParseAddress(body.Ip, out ip))
         {
             return Edge.Invalid("ip", "Must be an IPv4 or IPv6 address.");
         }

@@ -29,8 +29,6 @@ public sealed class KeyVerifier(
             return VerifyResult.NotFound;
         }
 
-        ip = ip is null ? null : Validation.Normalize(ip);
-
         // Co-hosted, the key's grain usually lives in this process: its own cache entry answers,
         // exactly as the grain would (the grain replaces it before any change returns).
         if (activeKeys is not null && activeKeys.TryVerify(keyId, key, ip, permissions, out var cached))

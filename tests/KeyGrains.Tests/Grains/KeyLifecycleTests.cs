@@ -181,6 +181,9 @@ public sealed class KeyLifecycleTests(ClusterFixture fx)
         Assert.Equal("description", await FieldOf(new CreateKey("a", new string('x', 501), ["viewer"])));
         Assert.Equal("allowedIps", await FieldOf(new CreateKey("a", null, ["viewer"], null, ["10.0.0.0/33"])));
         Assert.Equal("allowedIps", await FieldOf(new CreateKey("a", null, ["viewer"], null, ["not-an-ip"])));
+        // IPAddress.TryParse reads "10" as 0.0.0.10; a rule must be written out.
+        Assert.Equal("allowedIps", await FieldOf(new CreateKey("a", null, ["viewer"], null, ["10"])));
+        Assert.Equal("allowedIps", await FieldOf(new CreateKey("a", null, ["viewer"], null, ["10.1/16"])));
         Assert.Equal("expiresAt", await FieldOf(new CreateKey("a", null, ["viewer"], fx.Clock.GetUtcNow().AddSeconds(-1))));
         Assert.Equal(0, (await org.Get())!.ActiveKeyCount);
     }
