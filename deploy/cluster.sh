@@ -22,7 +22,7 @@ silo_port="${KG_SILO_PORT:-11111}"
 gateway_port="${KG_GATEWAY_PORT:-30000}"
 cluster_id="${KG_CLUSTER_ID:-keygrains}"
 configuration="${KG_CONFIGURATION:-Release}"
-silo_dll="$root/src/Silo/bin/$configuration/net10.0/KeyGrains.Silo.dll"
+silo_dll="$root/src/Silo/KeyGrains.Silo/bin/$configuration/net10.0/KeyGrains.Silo.dll"
 web_dll="$root/src/WebApi/bin/$configuration/net10.0/KeyGrains.WebApi.dll"
 mkdir -p "$state"
 
@@ -123,7 +123,7 @@ up() {
   local n="${1:-3}" cs token i
   cs="$("$root/deploy/pg.sh" start)"
   echo "$cs" >"$state/postgres.url"
-  dotnet build "$root/src/Silo" -c "$configuration" --verbosity quiet -nologo >/dev/null
+  dotnet build "$root/src/Silo/KeyGrains.Silo" -c "$configuration" --verbosity quiet -nologo >/dev/null
   dotnet build "$root/src/WebApi" -c "$configuration" --verbosity quiet -nologo >/dev/null
   token="$(operator_token)"
   for i in $(seq 1 "$n"); do start_silo "$i" "$cs"; done

@@ -24,7 +24,7 @@ public class GrainVerifyBenchmarks
     public async Task SetupAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage(KeyGrainsSiloExtensions.StorageName));
+        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage(GrainStorage.Name));
         builder.ConfigureSiloHost((_, host) => host.Services.AddKeyGrainsDomain(host.Configuration));
         _cluster = builder.Build();
         await _cluster.DeployAsync();

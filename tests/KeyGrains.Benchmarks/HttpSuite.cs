@@ -19,7 +19,7 @@ public static class HttpSuite
         var root = RepoRoot();
         var work = Directory.CreateTempSubdirectory("keygrains-bench-").FullName;
         var webApi = Path.Combine(root, "src/WebApi/bin/Release/net10.0/KeyGrains.WebApi.dll");
-        var silo = Path.Combine(root, "src/Silo/bin/Release/net10.0/KeyGrains.Silo.dll");
+        var silo = Path.Combine(root, "src/Silo/KeyGrains.Silo/bin/Release/net10.0/KeyGrains.Silo.dll");
         var self = Path.Combine(AppContext.BaseDirectory, "KeyGrains.Benchmarks.dll");
         var report = new Report(o.Rounds, o.Seconds, o.Connections, o.Threads);
         Console.WriteLine($"Working in {work}; {o.Rounds} rounds of {o.Seconds} s, {o.Threads} threads, {o.Connections} connections.");

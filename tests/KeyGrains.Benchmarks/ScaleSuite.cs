@@ -31,7 +31,7 @@ public static class ScaleSuite
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) => silo.Services.AddKeyedSingleton<IGrainStorage>(KeyGrainsSiloExtensions.StorageName, new NullStorage()));
+        builder.ConfigureSilo((_, silo) => silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name, new NullStorage()));
         builder.ConfigureSiloHost((_, host) => host.Services.AddKeyGrainsDomain(host.Configuration));
         await using var cluster = builder.Build();
         await cluster.DeployAsync();

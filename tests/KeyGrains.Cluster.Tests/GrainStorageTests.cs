@@ -10,7 +10,7 @@ public sealed class GrainStorageTests(ClusterFixture fixture)
 {
     private const string ProbeType = "probe";
 
-    private IGrainStorage Storage(string name = KeyGrainsSiloExtensions.StorageName) =>
+    private IGrainStorage Storage(string name = GrainStorage.Name) =>
         fixture.Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(name);
 
     private static readonly Orleans.Runtime.GrainType ProbeGuidType = Orleans.Runtime.GrainType.Create("probeguid");

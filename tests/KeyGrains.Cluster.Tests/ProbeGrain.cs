@@ -18,7 +18,7 @@ public interface IProbeGrain : IGrainWithStringKey
 
 /// <summary>A grain that only stores what it is told, to test storage and failover on their own.</summary>
 public sealed class ProbeGrain(
-    [PersistentState("probe", KeyGrainsSiloExtensions.StorageName)] IPersistentState<ProbeState> state,
+    [PersistentState("probe", GrainStorage.Name)] IPersistentState<ProbeState> state,
     ILocalSiloDetails silo) : Grain, IProbeGrain
 {
     public async Task<int> Add(string item)

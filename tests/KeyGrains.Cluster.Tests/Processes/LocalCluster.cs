@@ -56,7 +56,7 @@ public sealed class LocalCluster : IAsyncDisposable
             environment["Orleans__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
             environment["Orleans__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
             environment["Orleans__AdvertisedIPAddress"] = "127.0.0.1";
-            var silo = Track(NodeProcess.Start($"silo-{number}", Built.Dll("Silo"), [], environment, WorkDir));
+            var silo = Track(NodeProcess.Start($"silo-{number}", Built.Dll("Silo/KeyGrains.Silo"), [], environment, WorkDir));
             Silos[number] = silo;
             started.Add(silo);
         }
@@ -215,14 +215,16 @@ public sealed class LocalCluster : IAsyncDisposable
 /// <summary>Where the solution build put the silo and web API, in this test assembly's configuration.</summary>
 public static class Built
 {
-    public static string Dll(string project)
+    /// <param name="projectDir">The project's folder under <c>src</c>; the assembly is named after its last part.</param>
+    public static string Dll(string projectDir)
     {
+        var project = Path.GetFileName(projectDir).Replace("KeyGrains.", "", StringComparison.Ordinal);
         // bin/<Configuration>/net10.0/ of this test project: Release under ./test.sh, Debug in an IDE.
         var tfmDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = tfmDir.Parent!.Name;
-        var path = Path.Combine(Postgres.RepoRoot(), "src", project, "bin", configuration, tfmDir.Name, $"KeyGrains.{project}.dll");
+        var path = Path.Combine(Postgres.RepoRoot(), "src", projectDir, "bin", configuration, tfmDir.Name, $"KeyGrains.{project}.dll");
         return File.Exists(path)
             ? path
-            : throw new FileNotFoundException($"Build src/{project} in {configuration} first (the test project references it, so building the tests does).", path);
+            : throw new FileNotFoundException($"Build src/{projectDir} in {configuration} first (the test project references it, so building the tests does).", path);
     }
 }

@@ -21,7 +21,7 @@ public sealed record ProbeState
 }
 
 public sealed class ProbeGrain(
-    [PersistentState("probe", KeyGrainsSiloExtensions.StorageName)] IPersistentState<ProbeState> state) : Grain, IProbeGrain
+    [PersistentState("probe", GrainStorage.Name)] IPersistentState<ProbeState> state) : Grain, IProbeGrain
 {
     public Task<ProbeState> Get() => Task.FromResult(state.State);
 

@@ -23,10 +23,10 @@ public sealed class SqliteDeleteOnClearTests
         builder.Options.ServiceId = "keygrains-tests";
         builder.ConfigureSilo((_, silo) => silo
             .AddKeyGrainsStorage(settings)
-            .Services.PostConfigure<AdoNetGrainStorageOptions>(KeyGrainsSiloExtensions.StorageName, o => o.DeleteStateOnClear = true));
+            .Services.PostConfigure<AdoNetGrainStorageOptions>(GrainStorage.Name, o => o.DeleteStateOnClear = true));
         await using var cluster = builder.Build();
         await cluster.DeployAsync();
-        var storage = cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(KeyGrainsSiloExtensions.StorageName);
+        var storage = cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name);
         var id = GrainId.Create("probe", "delete-" + Guid.NewGuid().ToString("N"));
         var state = new GrainState<ProbeState>(new ProbeState { Value = "a" });
         await storage.WriteStateAsync(GrainType, id, state);

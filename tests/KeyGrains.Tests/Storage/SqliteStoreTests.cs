@@ -9,7 +9,7 @@ public sealed class SqliteStoreTests(SqliteClusterFixture fixture) : IClassFixtu
     private const string GrainType = "kg-test-direct";
 
     private IGrainStorage Storage => fixture.Cluster.GetSiloServiceProvider()
-        .GetRequiredKeyedService<IGrainStorage>(KeyGrainsSiloExtensions.StorageName);
+        .GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name);
 
     private static GrainId NewGrainId() => GrainId.Create("probe", Guid.NewGuid().ToString("N"));
 

@@ -30,7 +30,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(InnerStorage);
-            silo.Services.AddKeyedSingleton<IGrainStorage>(KeyGrainsSiloExtensions.StorageName, (sp, _) =>
+            silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name, (sp, _) =>
                 Storage = new FaultyStorage(sp.GetRequiredKeyedService<IGrainStorage>(InnerStorage)));
             silo.Services.AddSingleton(new AuthorityClock(Clock));
             silo.AddIncomingGrainCallFilter<KeyGrains.Storage.StorageFailureFilter>();

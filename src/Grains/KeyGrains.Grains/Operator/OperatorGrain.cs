@@ -1,5 +1,3 @@
-using KeyGrains.Hosting;
-
 namespace KeyGrains.Operator;
 
 [GenerateSerializer, Alias("kg.OperatorState")]
@@ -9,7 +7,7 @@ public sealed class OperatorState
 }
 
 public sealed class OperatorGrain(
-    [PersistentState("operator", KeyGrainsSiloExtensions.StorageName)] IPersistentState<OperatorState> state) : Grain, IOperatorGrain
+    [PersistentState("operator", GrainStorage.Name)] IPersistentState<OperatorState> state) : Grain, IOperatorGrain
 {
     public async Task<bool> TrySetTokenHash(byte[] tokenHash)
     {

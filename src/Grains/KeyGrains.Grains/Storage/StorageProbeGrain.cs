@@ -1,12 +1,10 @@
-using KeyGrains.Hosting;
-
 namespace KeyGrains.Storage;
 
 [GenerateSerializer, Alias("kg.StorageProbeState")]
 public sealed class StorageProbeState;
 
 public sealed class StorageProbeGrain(
-    [PersistentState("probe", KeyGrainsSiloExtensions.StorageName)] IPersistentState<StorageProbeState> state) : Grain, IStorageProbeGrain
+    [PersistentState("probe", GrainStorage.Name)] IPersistentState<StorageProbeState> state) : Grain, IStorageProbeGrain
 {
     public Task Probe() => state.ReadStateAsync();
 }

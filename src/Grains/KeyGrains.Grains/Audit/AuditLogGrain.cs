@@ -1,5 +1,3 @@
-using KeyGrains.Hosting;
-
 namespace KeyGrains.Audit;
 
 [GenerateSerializer, Alias("kg.AuditLogState")]
@@ -13,7 +11,7 @@ public sealed class AuditLogState
 /// grain's state grows without bound.
 /// </summary>
 public sealed class AuditLogGrain(
-    [PersistentState("audit", KeyGrainsSiloExtensions.StorageName)] IPersistentState<AuditLogState> state) : Grain, IAuditLogGrain
+    [PersistentState("audit", GrainStorage.Name)] IPersistentState<AuditLogState> state) : Grain, IAuditLogGrain
 {
     public const int SegmentSize = 100;
 

@@ -12,9 +12,6 @@ namespace KeyGrains.Hosting;
 
 public static class KeyGrainsSiloExtensions
 {
-    /// <summary>The one grain storage every KeyGrains grain uses.</summary>
-    public const string StorageName = "keygrains";
-
     /// <summary>ADO.NET invariant Orleans maps to Microsoft.Data.Sqlite's factory.</summary>
     public const string SqliteInvariant = "System.Data.SQLite";
 
@@ -51,7 +48,7 @@ public static class KeyGrainsSiloExtensions
     }
 
     /// <summary>
-    /// Registers the <see cref="StorageName"/> grain storage alone, for hosts that bring their own
+    /// Registers the <see cref="GrainStorage.Name"/> grain storage alone, for hosts that bring their own
     /// clustering (the test cluster does).
     /// </summary>
     public static ISiloBuilder AddKeyGrainsStorage(this ISiloBuilder silo, KeyGrainsSiloSettings settings)
@@ -59,14 +56,14 @@ public static class KeyGrainsSiloExtensions
         switch (settings.Storage)
         {
             case StorageProvider.Memory:
-                return silo.AddMemoryGrainStorage(StorageName);
+                return silo.AddMemoryGrainStorage(GrainStorage.Name);
             case StorageProvider.Postgres:
-                return silo.AddAdoNetGrainStorage(StorageName, options => options
+                return silo.AddAdoNetGrainStorage(GrainStorage.Name, options => options
                     .Configure<Serializer>((o, serializer) => Configure(o, PostgresInvariant, settings.PostgresConnectionString!, serializer)));
             default:
                 var connectionString = SqliteConnectionString(settings.SqlitePath);
                 silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new SqliteSchemaInitializer(connectionString));
-                return silo.AddAdoNetGrainStorage(StorageName, options => options
+                return silo.AddAdoNetGrainStorage(GrainStorage.Name, options => options
                     .Configure<Serializer>((o, serializer) => Configure(o, SqliteInvariant, connectionString, serializer)));
         }
     }

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 
-namespace KeyGrains.Silo;
+namespace KeyGrains.Hosting;
 
 public static class AdvertisedAddress
 {

@@ -1,5 +1,4 @@
 using KeyGrains.Hosting;
-using KeyGrains.Silo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

@@ -1,4 +1,3 @@
-using KeyGrains.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace KeyGrains.Keys;
@@ -10,7 +9,7 @@ namespace KeyGrains.Keys;
 /// minute and when the grain deactivates: verification never writes.
 /// </summary>
 public sealed class ApiKeyGrain(
-    [PersistentState("key", KeyGrainsSiloExtensions.StorageName)] IPersistentState<ApiKeyState> state,
+    [PersistentState("key", GrainStorage.Name)] IPersistentState<ApiKeyState> state,
     AuthorityClock clock,
     ActiveKeys activeKeys,
     ILogger<ApiKeyGrain> logger) : Grain, IApiKeyGrain, IKeyReplica

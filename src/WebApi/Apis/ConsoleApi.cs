@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Security.Cryptography;
 using Microsoft.Net.Http.Headers;
 
-namespace KeyGrains.WebApi.Hosting;
+namespace KeyGrains.WebApi.Apis;
 
 /// <summary>
 /// The web console at <c>/console</c>: static HTML, CSS and ES modules embedded in this assembly,

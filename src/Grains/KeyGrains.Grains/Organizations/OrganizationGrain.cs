@@ -1,5 +1,4 @@
 using KeyGrains.Audit;
-using KeyGrains.Hosting;
 using KeyGrains.Keys;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,7 +11,7 @@ namespace KeyGrains.Organizations;
 /// before the key grain is told, and finished or undone on the next call if anything failed between.
 /// </summary>
 public sealed partial class OrganizationGrain(
-    [PersistentState("org", KeyGrainsSiloExtensions.StorageName)] IPersistentState<OrganizationState> state,
+    [PersistentState("org", GrainStorage.Name)] IPersistentState<OrganizationState> state,
     IOptions<AuthorityOptions> options,
     AuthorityClock clock,
     ILogger<OrganizationGrain> logger) : Grain, IOrganizationGrain
