@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
-using KeyGrains.WebApi.Auth;
+using KeyGrains.WebApi.Verification;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -71,6 +71,7 @@ public sealed class KeyVerifierTests
 
     private static KeyVerifier Verifier(ScriptedGrain grain, TimeSpan budget) => new(
         GrainFactoryProxy.For(grain),
+        KeyGrains.Keys.NoNodeKeyCache.Instance,
         Options.Create(new VerificationOptions { RetryBudget = budget }),
         TimeProvider.System,
         NullLogger<KeyVerifier>.Instance);

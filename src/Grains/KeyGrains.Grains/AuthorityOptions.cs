@@ -29,6 +29,7 @@ public static class AuthorityServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(new AuthorityClock(TimeProvider.System));
         services.TryAddSingleton<Keys.ActiveKeys>();
+        services.AddSingleton<Keys.INodeKeyCache>(sp => sp.GetRequiredService<Keys.ActiveKeys>());
         services.AddHostedService<Keys.LastUseReporter>();
         return services;
     }

@@ -1,4 +1,5 @@
 using KeyGrains.WebApi.Http;
+using KeyGrains.WebApi.Verification;
 
 namespace KeyGrains.WebApi.Apis;
 

@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using KeyGrains.WebApi.Verification;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 

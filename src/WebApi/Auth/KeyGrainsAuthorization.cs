@@ -13,7 +13,6 @@ public static class KeyGrainsAuthorization
     public static IServiceCollection AddKeyGrainsAuth(this IServiceCollection services)
     {
         services.AddSingleton<OperatorCredential>();
-        KeyVerifier.AddKeyVerifier(services);
         services.AddHostedService<OperatorTokenSetup>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, RefusalHandler>();
 

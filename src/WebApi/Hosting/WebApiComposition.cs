@@ -3,6 +3,7 @@ using KeyGrains.WebApi.Apis;
 using KeyGrains.WebApi.Auth;
 using KeyGrains.WebApi.Http;
 using KeyGrains.WebApi.Security;
+using KeyGrains.WebApi.Verification;
 
 namespace KeyGrains.WebApi.Hosting;
 
@@ -28,6 +29,7 @@ public static class WebApiComposition
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddKeyGrainsProblems();
+        builder.Services.AddKeyGrainsVerification();
         builder.Services.AddKeyGrainsAuth();
         builder.Services.AddKeyGrainsHealth();
         builder.Services.AddKeyGrainsOpenApi();

@@ -9,9 +9,9 @@ namespace KeyGrains.Keys;
 /// replaces its entry before any change returns and withdraws it when it deactivates, so a
 /// revocation is seen by the very next verification here too. A miss means "ask the grain".
 /// </summary>
-public sealed class ActiveKeys(AuthorityClock clock)
+public sealed class ActiveKeys(AuthorityClock clock) : INodeKeyCache
 {
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PublishedKey> _entries = new(StringComparer.Ordinal);
 
     public int Count => _entries.Count;
 
@@ -24,30 +24,17 @@ public sealed class ActiveKeys(AuthorityClock clock)
             return false;
         }
 
-        var now = clock.Now;
-        result = entry.Model.Verify(key, ip, permissions, now);
-        if (result.IsValid)
-        {
-            entry.Usage.Record(now);
-        }
-
+        result = entry.Verify(key, ip, permissions, clock.Now);
         return true;
     }
 
-    internal Entry Publish(string keyId, VerificationModel model, KeyUsage usage)
-    {
-        var entry = new Entry(model, usage);
-        _entries[keyId] = entry;
-        return entry;
-    }
+    internal void Publish(string keyId, PublishedKey entry) => _entries[keyId] = entry;
 
     /// <summary>Removes the entry if it is still the one given (a newer activation's is left alone).</summary>
-    internal void Withdraw(string keyId, Entry entry) =>
-        _entries.TryRemove(new KeyValuePair<string, Entry>(keyId, entry));
+    internal void Withdraw(string keyId, PublishedKey entry) =>
+        _entries.TryRemove(new KeyValuePair<string, PublishedKey>(keyId, entry));
 
-    internal IEnumerable<KeyValuePair<string, Entry>> Entries => _entries;
-
-    internal sealed record Entry(VerificationModel Model, KeyUsage Usage);
+    internal IEnumerable<KeyValuePair<string, PublishedKey>> Entries => _entries;
 }
 
 /// <summary>When a key last verified successfully, and whether its organization has been told.</summary>

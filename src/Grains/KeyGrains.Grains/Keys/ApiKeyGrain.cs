@@ -15,8 +15,7 @@ public sealed class ApiKeyGrain(
     ILogger<ApiKeyGrain> logger) : Grain, IApiKeyGrain, IKeyReplica
 {
     private readonly KeyUsage _usage = new();
-    private VerificationModel? _model;
-    private ActiveKeys.Entry? _published;
+    private PublishedKey? _published;
 
     private string KeyId => this.GetPrimaryKeyString();
 
@@ -28,7 +27,7 @@ public sealed class ApiKeyGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        var orgId = _model?.Record.OrgId;
+        var orgId = _published?.Model.Record.OrgId;
         Withdraw();
         if (orgId is not null && _usage.TryTakeUnreported(out var at))
         {
@@ -38,22 +37,8 @@ public sealed class ApiKeyGrain(
         return Task.CompletedTask;
     }
 
-    public ValueTask<VerifyResult> Verify(VerifyRequest request)
-    {
-        if (_model is null)
-        {
-            return ValueTask.FromResult(VerifyResult.NotFound);
-        }
-
-        var now = clock.Now;
-        var result = _model.Verify(request.Key, request.Ip, request.Permissions, now);
-        if (result.IsValid)
-        {
-            _usage.Record(now);
-        }
-
-        return ValueTask.FromResult(result);
-    }
+    public ValueTask<VerifyResult> Verify(VerifyRequest request) => ValueTask.FromResult(
+        _published is { } key ? key.Verify(request.Key, request.Ip, request.Permissions, clock.Now) : VerifyResult.NotFound);
 
     public async Task Apply(KeyRecord record)
     {
@@ -116,13 +101,13 @@ public sealed class ApiKeyGrain(
             return;
         }
 
-        _model = new VerificationModel(record);
-        _published = activeKeys.Publish(KeyId, _model, _usage);
+        var entry = new PublishedKey(new VerificationModel(record), _usage);
+        activeKeys.Publish(KeyId, entry);
+        _published = entry;
     }
 
     private void Withdraw()
     {
-        _model = null;
         if (_published is { } entry)
         {
             activeKeys.Withdraw(KeyId, entry);

@@ -1,21 +1,23 @@
 using System.Net;
+using KeyGrains.Keys;
 using KeyGrains.WebApi.Http;
 using Microsoft.Extensions.Options;
 
-namespace KeyGrains.WebApi.Auth;
+namespace KeyGrains.WebApi.Verification;
 
 /// <summary>
-/// The one road to a key's grain, for the verify endpoint and for API keys on the admin API:
-/// the presented string is checked for shape and checksum first, so a malformed key never costs a
-/// grain call, and the read-only call is retried within <see cref="VerificationOptions.RetryBudget"/>
+/// The one road from a presented key to its answer, for the verify endpoint and for API keys on the
+/// admin API: the presented string is checked for shape and checksum first, so a malformed key never
+/// costs a grain call; this node's <see cref="INodeKeyCache"/> answers if it can; otherwise the key's
+/// grain does, and that read-only call is retried within <see cref="VerificationOptions.RetryBudget"/>
 /// before an infrastructure failure surfaces (as 503).
 /// </summary>
 public sealed class KeyVerifier(
     IGrainFactory grains,
+    INodeKeyCache nodeKeys,
     IOptions<VerificationOptions> options,
     TimeProvider time,
-    ILogger<KeyVerifier> log,
-    KeyGrains.Keys.ActiveKeys? activeKeys = null)
+    ILogger<KeyVerifier> log)
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(500);
@@ -29,9 +31,7 @@ public sealed class KeyVerifier(
             return VerifyResult.NotFound;
         }
 
-        // Co-hosted, the key's grain usually lives in this process: its own cache entry answers,
-        // exactly as the grain would (the grain replaces it before any change returns).
-        if (activeKeys is not null && activeKeys.TryVerify(keyId, key, ip, permissions, out var cached))
+        if (nodeKeys.TryVerify(keyId, key, ip, permissions, out var cached))
         {
             return cached;
         }
@@ -67,28 +67,4 @@ public sealed class KeyVerifier(
             }
         }
     }
-
-    public static IServiceCollection AddKeyVerifier(IServiceCollection services)
-    {
-        services.AddOptions<VerificationOptions>()
-            .BindConfiguration(VerificationOptions.SectionName)
-            .Validate(o => o.RetryBudget >= TimeSpan.Zero && o.RetryBudget <= TimeSpan.FromMinutes(1),
-                "Verification:RetryBudget must be between 00:00:00 and 00:01:00.")
-            .ValidateOnStart();
-        return services.AddSingleton<KeyVerifier>();
-    }
-}
-
-/// <summary><c>Verification</c> settings of the web API.</summary>
-public sealed class VerificationOptions
-{
-    public const string SectionName = "Verification";
-
-    /// <summary>
-    /// How long one verification may keep retrying infrastructure failures before it answers 503.
-    /// Covers a silo's death being noticed and its keys re-activated elsewhere (1.5-3 s measured
-    /// with the cluster tuning, more for a host that vanishes without a connection reset), with
-    /// room for a loaded machine; a 0 budget means one attempt.
-    /// </summary>
-    public TimeSpan RetryBudget { get; set; } = TimeSpan.FromSeconds(10);
 }

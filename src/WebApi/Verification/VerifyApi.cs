@@ -1,11 +1,11 @@
 using System.Net;
 using System.Text.Json.Serialization;
-using KeyGrains.WebApi.Auth;
+using KeyGrains.WebApi.Apis;
 using KeyGrains.WebApi.Http;
 using KeyGrains.WebApi.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace KeyGrains.WebApi.Apis;
+namespace KeyGrains.WebApi.Verification;
 
 /// <summary>
 /// <c>POST /v1/keys/verify</c>: the hot path. Holding the key is the proof, so no other credential;
@@ -65,7 +65,7 @@ public static class VerifyApi
         var result = await verifier.VerifyAsync(body.Key, ip, body.Permissions);
         if (!result.IsValid)
         {
-            // Every failed verification counts against the caller's address (issue 7's budget).
+            // Every failed verification counts against the caller's failure budget.
             throttle.RecordFailure(request.HttpContext);
         }
 

@@ -1,0 +1,25 @@
+using System.Net;
+
+namespace KeyGrains.Keys;
+
+/// <summary>
+/// A key's compiled model and its use: what the key grain and this silo's <see cref="ActiveKeys"/>
+/// both answer from, so "verify, then record a successful use" is written once.
+/// </summary>
+internal sealed class PublishedKey(VerificationModel model, KeyUsage usage)
+{
+    public VerificationModel Model => model;
+
+    public KeyUsage Usage => usage;
+
+    public VerifyResult Verify(string key, IPAddress? ip, string[]? permissions, DateTimeOffset now)
+    {
+        var result = model.Verify(key, ip, permissions, now);
+        if (result.IsValid)
+        {
+            usage.Record(now);
+        }
+
+        return result;
+    }
+}
