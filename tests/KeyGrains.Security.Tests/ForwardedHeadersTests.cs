@@ -21,9 +21,7 @@ public sealed class TrustedProxyTests(ProxyFixture fixture)
 
         using var refused = fixture.From("203.0.113.99", bearer: "kgop_wrong");
         (await refused.Get($"/v1/orgs/{org}/keys")).Problem(HttpStatusCode.Unauthorized, "unauthenticated");
-        var sources = (await _host.Operator.Get($"/v1/orgs/{org}/audit")).Body.GetProperty("items").EnumerateArray()
-            .Where(e => e.GetProperty("action").GetString() == "auth.refused")
-            .Select(e => e.GetProperty("sourceIp").GetString()!).ToArray();
+        var sources = (await _host.RefusalEvents(org, 2)).Select(e => e.GetProperty("sourceIp").GetString()!).ToArray();
         Assert.Equal(new[] { "127.0.0.1", "203.0.113.99" }, sources.Order().ToArray());
     }
 
@@ -54,8 +52,7 @@ public sealed class UntrustedForwardedHeaderTests(ApiFixture fixture)
         spoofer.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.7");
         (await spoofer.Get($"/v1/orgs/{org}/keys")).Problem(HttpStatusCode.Unauthorized, "unauthenticated");
 
-        var refusal = (await _host.Operator.Get($"/v1/orgs/{org}/audit")).Body.GetProperty("items").EnumerateArray()
-            .Single(e => e.GetProperty("action").GetString() == "auth.refused");
+        var refusal = (await _host.RefusalEvents(org, 1)).Single();
         Assert.Equal("127.0.0.1", refusal.GetProperty("sourceIp").GetString());
     }
 }

@@ -47,6 +47,9 @@ public sealed class ApiHost : IAsyncDisposable
 
             // These tests fail on purpose far more often than a client would; throttling has its own tests.
             ["Security:Throttling:FailureLimit"] = "1000000",
+
+            // Refused calls reach the audit log aggregated once a period: a minute in production.
+            ["Security:RefusalAudit:Period"] = "00:00:01",
             ["Storage:SqlitePath"] = Path.Combine(Path.GetTempPath(), "keygrains-webapi-tests", Guid.NewGuid().ToString("N") + ".db"),
             ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),

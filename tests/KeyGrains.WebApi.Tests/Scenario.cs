@@ -24,6 +24,47 @@ public static class Scenario
     public static async Task<HttpClient> AdminClient(this ApiHost host, string orgId) =>
         host.Client(apiKey: (await host.NewKey(orgId, ["admin"])).Str("key"));
 
+    /// <summary>
+    /// Readiness answers from a probe result up to a second old: polls until it says
+    /// <paramref name="expected"/> or the time is up, and returns what it said last.
+    /// </summary>
+    public static async Task<System.Net.HttpStatusCode> ReadinessWithin(this ApiHost host, System.Net.HttpStatusCode expected, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var status = (await host.Anonymous.GetAsync("/health/ready")).StatusCode;
+            if (status == expected || DateTime.UtcNow > deadline)
+            {
+                return status;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>
+    /// The <c>auth.refused</c> events of <paramref name="orgId"/> once they count at least
+    /// <paramref name="refusals"/> refused calls: refusals reach the audit log aggregated, a period later.
+    /// </summary>
+    public static async Task<System.Text.Json.JsonElement[]> RefusalEvents(this ApiHost host, string orgId, int refusals)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var events = (await host.Operator.Get($"/v1/orgs/{orgId}/audit?limit=200")).Ok().Body.GetProperty("items").EnumerateArray()
+                .Where(e => e.GetProperty("action").GetString() == "auth.refused").Select(e => e.Clone()).ToArray();
+            var counted = events.Sum(e => int.Parse(e.GetProperty("details").GetProperty("count").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+            if (counted >= refusals || DateTime.UtcNow > deadline)
+            {
+                Assert.Equal(refusals, counted);
+                return events;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     public static Task<Answer> Verify(this ApiHost host, string key, string? ip = null, string[]? permissions = null) =>
         host.Anonymous.Post("/v1/keys/verify", new { key, ip, permissions });
 }

@@ -21,9 +21,9 @@ public sealed class StorageOutageTests
         await Sql(file, "ALTER TABLE grain_state RENAME TO grain_state_away");
         var create = await host.Operator.Post($"/v1/orgs/{org}/keys", new { name = "during", roles = new[] { "viewer" } });
         var revoke = await host.Operator.Post($"/v1/orgs/{org}/keys/{key.Str("id")}/revoke");
-        var readyDuring = (await host.Anonymous.GetAsync("/health/ready")).StatusCode;
+        var readyDuring = await host.ReadinessWithin(HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(5));
         await Sql(file, "ALTER TABLE grain_state_away RENAME TO grain_state");
-        var readyAfter = (await host.Anonymous.GetAsync("/health/ready")).StatusCode;
+        var readyAfter = await host.ReadinessWithin(HttpStatusCode.OK, TimeSpan.FromSeconds(5));
 
         create.Problem(HttpStatusCode.ServiceUnavailable, "service_unavailable");
         revoke.Problem(HttpStatusCode.ServiceUnavailable, "service_unavailable");

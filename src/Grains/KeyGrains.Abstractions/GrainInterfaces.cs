@@ -38,8 +38,11 @@ public interface IOrganizationGrain : IGrainWithStringKey
 
     [Alias("GetAudit")] Task<AuditPage> GetAudit(int limit, long? before);
 
-    /// <summary>Records a refused admin call against this organization (if it exists).</summary>
-    [Alias("RecordRefusal")] Task RecordRefusal(Caller caller, string target, string reason);
+    /// <summary>
+    /// Records refused admin calls against this organization as one <c>auth.refused</c> event per
+    /// summary, if the organization exists; otherwise nothing is written.
+    /// </summary>
+    [Alias("RecordRefusals")] Task RecordRefusals(RefusalSummary[] refusals);
 
     /// <summary>When keys of this organization last verified (key id to time); may lag by a minute.</summary>
     [OneWay, Alias("ReportLastUsed")] Task ReportLastUsed(Dictionary<string, DateTimeOffset> uses);
@@ -75,6 +78,9 @@ public interface IOperatorGrain : IGrainWithIntegerKey
 {
     /// <summary>Stores <paramref name="tokenHash"/> if no hash is stored yet; true when this call stored it.</summary>
     [Alias("TrySetTokenHash")] Task<bool> TrySetTokenHash(byte[] tokenHash);
+
+    /// <summary>Stores <paramref name="tokenHash"/> in place of any stored hash: a rotated or newly configured token.</summary>
+    [Alias("ReplaceTokenHash")] Task ReplaceTokenHash(byte[] tokenHash);
 
     /// <summary>The stored hash, or null before any was set.</summary>
     [ReadOnly, Alias("GetTokenHash")] Task<byte[]?> GetTokenHash();

@@ -21,7 +21,16 @@ public sealed record KeyInfo(
 public sealed record NewKey(
     [property: Id(0)] KeyInfo Key,
     [property: Id(1)] string Secret,
-    [property: Id(2)] DateTimeOffset? PreviousSecretExpiresAt = null);
+    [property: Id(2)] DateTimeOffset? PreviousSecretExpiresAt = null)
+{
+    // A record prints every member: this one must never put the secret in a log line.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Key = ").Append(Key).Append(", Secret = ").Append(Redacted.Text)
+            .Append(", PreviousSecretExpiresAt = ").Append(PreviousSecretExpiresAt);
+        return true;
+    }
+}
 
 [GenerateSerializer, Immutable, Alias("kg.CreateKey")]
 public sealed record CreateKey(

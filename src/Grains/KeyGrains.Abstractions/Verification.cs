@@ -10,7 +10,16 @@ namespace KeyGrains;
 public sealed record VerifyRequest(
     [property: Id(0)] string Key,
     [property: Id(1)] IPAddress? Ip,
-    [property: Id(2)] string[]? Permissions);
+    [property: Id(2)] string[]? Permissions)
+{
+    // A record prints every member: this one must never put the presented key in a log line.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Key = ").Append(Redacted.Text).Append(", Ip = ").Append(Ip)
+            .Append(", Permissions = ").Append(Permissions is null ? "" : string.Join(',', Permissions));
+        return true;
+    }
+}
 
 /// <summary>
 /// The answer. Everything but <see cref="Code"/> is present only when the secret itself matched.

@@ -61,6 +61,13 @@ public sealed record NewKeyResponse(
     string Key,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PreviousSecretExpiresAt)
 {
+    // A record prints every member: this one must never put the secret in a log line.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Id = ").Append(Id).Append(", OrgId = ").Append(OrgId).Append(", Key = ").Append(Redacted.Text);
+        return true;
+    }
+
     public static NewKeyResponse From(NewKey created)
     {
         var k = created.Key;

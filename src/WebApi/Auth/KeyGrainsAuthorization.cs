@@ -13,8 +13,15 @@ public static class KeyGrainsAuthorization
     public static IServiceCollection AddKeyGrainsAuth(this IServiceCollection services)
     {
         services.AddSingleton<OperatorCredential>();
+        services.AddOptions<OperatorTokenOptions>()
+            .BindConfiguration(OperatorTokenOptions.Section)
+            .Validate(o => o.Token is null || o.Token.Length >= OperatorTokenOptions.MinLength,
+                $"Authority:OperatorToken must be at least {OperatorTokenOptions.MinLength} characters (white space around it does not count).")
+            .ValidateOnStart();
         services.AddHostedService<OperatorTokenSetup>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, RefusalHandler>();
+        services.AddSingleton<RefusalLog>();
+        services.AddHostedService<RefusalLogFlusher>();
 
         // No default scheme: only endpoints with a policy authenticate, so /v1/keys/verify never
         // spends a grain call on a header it does not use.

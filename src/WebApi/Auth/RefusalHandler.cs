@@ -6,10 +6,12 @@ using KeyGrains.WebApi.Security;
 namespace KeyGrains.WebApi.Auth;
 
 /// <summary>
-/// Turns refused calls into the contract's answers, and records each refused admin call in the
-/// audit log of the organization named by the path (never with the presented secret).
+/// Turns refused calls into the contract's answers. A refusal counts against its source's failure
+/// budget; past it, the source gets 429 instead. Each refusal is counted in the <see cref="RefusalLog"/>
+/// (never with the presented secret), which reaches the audit log of the organization named by the
+/// path in the background: no grain call here, so a refusal costs the same whether or not it exists.
 /// </summary>
-public sealed class RefusalHandler(IGrainFactory grains, FailureThrottle throttle, ILogger<RefusalHandler> log) : IAuthorizationMiddlewareResultHandler
+public sealed class RefusalHandler(FailureThrottle throttle, RefusalLog refusals) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -29,8 +31,6 @@ public sealed class RefusalHandler(IGrainFactory grains, FailureThrottle throttl
         {
             (status, code, reason) = (401, Problems.Unauthenticated, "unauthenticated");
             detail = "A valid operator token or API key is required.";
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-            throttle.RecordFailure(context);
         }
         else if (user.IsKey() && orgId is not null && !string.Equals(user.OrgId(), orgId, StringComparison.Ordinal))
         {
@@ -44,28 +44,25 @@ public sealed class RefusalHandler(IGrainFactory grains, FailureThrottle throttl
             detail = "The credential does not allow this operation.";
         }
 
+        var source = context.PeerAddress();
         if (orgId is not null && Validation.IsValidOrgId(orgId))
         {
-            await RecordAsync(context, orgId, reason);
+            var actor = user.KeyId() is { } keyId ? "key:" + keyId : user.IsOperator() ? "operator" : "anonymous";
+            refusals.Add(orgId, actor, source?.ToString(), context.Request.Method + " " + context.Request.Path, reason);
+        }
+
+        if (throttle.IsExhausted(source, out var retryAfter))
+        {
+            await SecurityComposition.WriteThrottledAsync(context, retryAfter);
+            return;
+        }
+
+        throttle.RecordFailure(source);
+        if (status == 401)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
         }
 
         await Problems.WriteAsync(context, status, code, detail);
-    }
-
-    private async Task RecordAsync(HttpContext context, string orgId, string reason)
-    {
-        var ip = context.PeerAddress()?.ToString();
-        var caller = context.User.KeyId() is { } keyId ? Caller.Key(keyId, ip)
-            : context.User.IsOperator() ? Caller.Operator(ip)
-            : new Caller("anonymous", ip);
-        try
-        {
-            await grains.GetGrain<IOrganizationGrain>(orgId).RecordRefusal(caller, context.Request.Method + " " + context.Request.Path, reason);
-        }
-        catch (Exception e) when (Transient.IsInfrastructure(e))
-        {
-            // The refusal itself must still be answered; losing its audit entry is the lesser harm.
-            log.LogWarning("Could not record a refused call: {ExceptionType}", e.GetType().Name);
-        }
     }
 }

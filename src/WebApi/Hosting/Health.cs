@@ -10,6 +10,8 @@ public static class Health
 
     public static IServiceCollection AddKeyGrainsHealth(this IServiceCollection services)
     {
+        // One instance, so its last probe result is shared by every check.
+        services.AddSingleton<ClusterCheck>();
         services.AddHealthChecks().AddCheck<ClusterCheck>("cluster", tags: [Ready]);
         return services;
     }
@@ -23,17 +25,42 @@ public static class Health
         return routes;
     }
 
-    /// <summary>The storage probe grain reads from storage on every call: cluster and storage, now.</summary>
-    private sealed class ClusterCheck(IGrainFactory grains) : IHealthCheck
+    /// <summary>
+    /// The storage probe grain reads from storage: cluster and storage, now. At most one probe runs
+    /// at a time per node and its result answers every check for a second, so a flood of readiness
+    /// requests costs the cluster one read a second and cannot make a healthy node look unready.
+    /// </summary>
+    private sealed class ClusterCheck(IGrainFactory grains, TimeProvider time) : IHealthCheck
     {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(1);
+        private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
+
+        private readonly Lock _lock = new();
+        private Task<HealthCheckResult>? _probe;
+        private long _probeStarted;
+
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            lock (_lock)
+            {
+                if (_probe is null || (_probe.IsCompleted && time.GetElapsedTime(_probeStarted) >= Freshness))
+                {
+                    _probeStarted = time.GetTimestamp();
+                    _probe = ProbeAsync();
+                }
+
+                return _probe.WaitAsync(cancellationToken);
+            }
+        }
+
+        private async Task<HealthCheckResult> ProbeAsync()
         {
             try
             {
-                await grains.GetGrain<IStorageProbeGrain>(0).Probe().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                await grains.GetGrain<IStorageProbeGrain>(0).Probe().WaitAsync(ProbeTimeout, time);
                 return HealthCheckResult.Healthy();
             }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception e)
             {
                 return HealthCheckResult.Unhealthy("The cluster or its storage did not answer: " + e.GetType().Name);
             }

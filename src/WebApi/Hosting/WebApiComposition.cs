@@ -40,7 +40,6 @@ public static class WebApiComposition
     {
         app.UseKeyGrainsSecurity();
         app.UseKeyGrainsProblems();
-        app.UseKeyGrainsThrottling();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOrgsApi();

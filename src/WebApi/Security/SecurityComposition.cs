@@ -1,13 +1,11 @@
 using System.Globalization;
-using System.Threading.RateLimiting;
 using KeyGrains.WebApi.Http;
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace KeyGrains.WebApi.Security;
 
-/// <summary>The <c>Security</c> settings turned into Kestrel limits, forwarded headers, throttling and CORS.</summary>
+/// <summary>The <c>Security</c> settings turned into Kestrel limits, forwarded headers, the failure throttle and CORS.</summary>
 public static class SecurityComposition
 {
     /// <summary>Kestrel's own defaults, named here so the documentation and the tests can point at them.</summary>
@@ -59,17 +57,6 @@ public static class SecurityComposition
         });
 
         builder.Services.AddSingleton<FailureThrottle>();
-        builder.Services.AddRateLimiter(_ => { });
-        builder.Services.AddOptions<RateLimiterOptions>().Configure<FailureThrottle>((o, throttle) =>
-        {
-            if (throttle.Enabled)
-            {
-                o.GlobalLimiter = new FailureGate(throttle);
-            }
-
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = OnRejected;
-        });
 
         if (settings.Cors.AllowedOrigins.Length > 0)
         {
@@ -103,20 +90,15 @@ public static class SecurityComposition
         return app;
     }
 
-    /// <summary>Before authentication: a throttled address's credentials are not even looked at.</summary>
-    public static WebApplication UseKeyGrainsThrottling(this WebApplication app)
+    /// <summary>
+    /// The answer to a failure from a source past its budget, instead of the failure's own answer:
+    /// 429 with the seconds until its window ends.
+    /// </summary>
+    public static ValueTask WriteThrottledAsync(HttpContext context, TimeSpan retryAfter)
     {
-        app.UseRateLimiter();
-        return app;
-    }
-
-    private static async ValueTask OnRejected(OnRejectedContext rejected, CancellationToken cancellationToken)
-    {
-        var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-            ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
-            : 60;
-        rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await Problems.WriteAsync(rejected.HttpContext, StatusCodes.Status429TooManyRequests, Problems.TooManyRequests,
-            "Too many failed attempts from this address; retry after the time in Retry-After.");
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return Problems.WriteAsync(context, StatusCodes.Status429TooManyRequests, Problems.TooManyRequests,
+            "Too many failed attempts from this source; retry after the time in Retry-After.");
     }
 }

@@ -17,6 +17,8 @@ public sealed class SecurityOptions
 
     public CorsSettings Cors { get; set; } = new();
 
+    public RefusalAuditOptions RefusalAudit { get; set; } = new();
+
     /// <summary>Every rule is checked at start, so a typo fails the start and never silently trusts nothing or everything.</summary>
     public IEnumerable<string> Problems()
     {
@@ -41,9 +43,24 @@ public sealed class SecurityOptions
             yield return "Security:Throttling:FailureLimit must be between 1 and 1000000.";
         }
 
+        if (Throttling.MaxSources is < 1 or > 10_000_000)
+        {
+            yield return "Security:Throttling:MaxSources must be between 1 and 10000000.";
+        }
+
         if (Throttling.WindowSeconds is < 1 or > 86_400)
         {
             yield return "Security:Throttling:WindowSeconds must be between 1 and 86400.";
+        }
+
+        if (RefusalAudit.Period < TimeSpan.FromSeconds(1) || RefusalAudit.Period > TimeSpan.FromHours(1))
+        {
+            yield return "Security:RefusalAudit:Period must be between 00:00:01 and 01:00:00.";
+        }
+
+        if (RefusalAudit.MaxEntries is < 1 or > 1_000_000)
+        {
+            yield return "Security:RefusalAudit:MaxEntries must be between 1 and 1000000.";
         }
 
         foreach (var origin in Cors.AllowedOrigins)
@@ -59,22 +76,40 @@ public sealed class SecurityOptions
         [.. rules.Select(r => Validation.TryParseIpRule(r, out var n) ? n : throw new InvalidOperationException($"'{r}' is not an IP address or CIDR block."))];
 }
 
-/// <summary><c>Security:Throttling</c>: failures counted per source address.</summary>
+/// <summary>
+/// <c>Security:Throttling</c>: failures counted per source. The source of a verification is the end
+/// client its caller reports (<c>ip</c>); of an admin call, the TCP peer or the trusted proxy's client.
+/// </summary>
 public sealed class ThrottlingOptions
 {
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Failed verifications and failed admin authentications one address may make per window.</summary>
+    /// <summary>Failed verifications and refused admin calls one source may make per window.</summary>
     public int FailureLimit { get; set; } = 20;
 
     public int WindowSeconds { get; set; } = 60;
 
-    /// <summary>Addresses never throttled: say, the platform's own gateways that verify on behalf of their users.</summary>
+    /// <summary>Sources never throttled: say, the platform's own monitoring that probes with known-bad keys.</summary>
     public string[] ExemptNetworks { get; set; } = [];
+
+    /// <summary>Sources tracked at once; past it, new sources go uncounted until ended windows are swept.</summary>
+    public int MaxSources { get; set; } = 100_000;
 }
 
 /// <summary><c>Security:Cors</c>: cross-origin calls are refused by browsers unless an origin is listed.</summary>
 public sealed class CorsSettings
 {
     public string[] AllowedOrigins { get; set; } = [];
+}
+
+/// <summary>
+/// <c>Security:RefusalAudit</c>: refused admin calls reach the audit log aggregated, one event per
+/// organization and source per period.
+/// </summary>
+public sealed class RefusalAuditOptions
+{
+    public TimeSpan Period { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Organization and source pairs counted at once; past it, refusals are counted in a log line only.</summary>
+    public int MaxEntries { get; set; } = 10_000;
 }

@@ -32,7 +32,7 @@ public static class VerifyApi
         return routes;
     }
 
-    public static async Task<Results<Ok<VerifyResponse>, ValidationProblem>> Verify(HttpRequest request, KeyVerifier verifier, FailureThrottle throttle)
+    public static async Task<Results<Ok<VerifyResponse>, ValidationProblem, Throttled>> Verify(HttpRequest request, KeyVerifier verifier, FailureThrottle throttle)
     {
         var body = await JsonBody.ReadAsync<VerifyBody>(request, wrongMediaTypeIs400: true);
         if (string.IsNullOrEmpty(body.Key))
@@ -65,14 +65,28 @@ public static class VerifyApi
         var result = await verifier.VerifyAsync(body.Key, ip, body.Permissions);
         if (!result.IsValid)
         {
-            // Every failed verification counts against the caller's failure budget.
-            throttle.RecordFailure(request.HttpContext);
+            // The source is the end client the caller reports, never the caller: a gateway relays
+            // for many clients, and one client's failures must not cost the others anything.
+            if (throttle.IsExhausted(ip, out var retryAfter))
+            {
+                return new Throttled(retryAfter);
+            }
+
+            throttle.RecordFailure(ip);
         }
 
         return TypedResults.Ok(new VerifyResponse(result));
     }
 
-    public sealed record VerifyBody(string? Key, string? Ip, string[]? Permissions);
+    public sealed record VerifyBody(string? Key, string? Ip, string[]? Permissions)
+    {
+        // A record prints every member: this one must never put the presented key in a log line.
+        private bool PrintMembers(System.Text.StringBuilder builder)
+        {
+            builder.Append("Key = ").Append(Redacted.Text).Append(", Ip = ").Append(Ip);
+            return true;
+        }
+    }
 
     /// <summary>The answer; members other than <c>valid</c> and <c>code</c> are omitted when absent.</summary>
     public sealed class VerifyResponse(VerifyResult result)

@@ -17,7 +17,8 @@ public sealed class AuditTests(ClusterFixture fx)
         await org.DeleteRole("r", actor);
         await org.RevokeKey(key.Key.Id, actor);
         await org.DeleteKey(key.Key.Id, actor);
-        await org.RecordRefusal(Caller.Key("zzzzzzzzzzzzzzzz", "198.51.100.7"), "GET /v1/orgs/x/keys", "missing role");
+        var at = DateTimeOffset.UtcNow;
+        await org.RecordRefusals([new RefusalSummary("key:zzzzzzzzzzzzzzzz", "198.51.100.7", "GET /v1/orgs/x/keys/" + new string('k', 5_000), "forbidden", 3, at, at.AddSeconds(5))]);
 
         var page = await org.GetAudit(50, null);
 
@@ -27,6 +28,10 @@ public sealed class AuditTests(ClusterFixture fx)
         Assert.Equal("key:abcdefghijklmnop", page.Items[1].Actor);
         Assert.Equal("203.0.113.5", page.Items[1].SourceIp);
         Assert.Equal("198.51.100.7", page.Items[0].SourceIp);
+        Assert.Equal("key:zzzzzzzzzzzzzzzz", page.Items[0].Actor);
+        Assert.Equal(RefusalSummary.MaxTargetLength, page.Items[0].Target.Length);
+        Assert.Equal("3", page.Items[0].Details!["count"]);
+        Assert.Equal("forbidden", page.Items[0].Details!["reason"]);
         Assert.Null(page.Next);
         var text = System.Text.Json.JsonSerializer.Serialize(page);
         Assert.DoesNotContain(key.Secret[4..^6], text);
@@ -60,8 +65,11 @@ public sealed class AuditTests(ClusterFixture fx)
     {
         var org = fx.Org("org-" + Guid.NewGuid().ToString("N")[..10]);
 
-        await org.RecordRefusal(Caller.Operator(), "x", "y");
+        var writes = fx.Storage.WritesOf(org.GetGrainId());
+
+        await org.RecordRefusals([new RefusalSummary("operator", null, "x", "y", 1, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow)]);
 
         Assert.Null(await org.Get());
+        Assert.Equal(writes, fx.Storage.WritesOf(org.GetGrainId()));
     }
 }

@@ -16,11 +16,30 @@ public sealed class OperatorGrain(
             return false;
         }
 
+        await StoreAsync(tokenHash);
+        return true;
+    }
+
+    public async Task ReplaceTokenHash(byte[] tokenHash)
+    {
+        if (state.State.TokenHash is { } stored && stored.AsSpan().SequenceEqual(tokenHash))
+        {
+            return;
+        }
+
+        await StoreAsync(tokenHash);
+    }
+
+    public Task<byte[]?> GetTokenHash() => Task.FromResult(state.State.TokenHash);
+
+    private async Task StoreAsync(byte[] tokenHash)
+    {
         if (tokenHash is not { Length: 32 })
         {
             throw DomainException.Invalid("tokenHash", "A SHA-256 hash is 32 bytes.");
         }
 
+        var previous = state.State.TokenHash;
         state.State.TokenHash = tokenHash;
         try
         {
@@ -28,12 +47,8 @@ public sealed class OperatorGrain(
         }
         catch
         {
-            state.State.TokenHash = null;
+            state.State.TokenHash = previous;
             throw;
         }
-
-        return true;
     }
-
-    public Task<byte[]?> GetTokenHash() => Task.FromResult(state.State.TokenHash);
 }

@@ -107,18 +107,6 @@ public sealed partial class OrganizationGrain(
         return Info();
     }
 
-    public async Task RecordRefusal(Caller caller, string target, string reason)
-    {
-        if (!S.Exists)
-        {
-            return;
-        }
-
-        RecordAudit(AuditActions.AuthRefused, caller, target, new() { ["reason"] = reason });
-        await CommitAsync();
-        await FlushAuditAsync();
-    }
-
     public Task ReportLastUsed(Dictionary<string, DateTimeOffset> uses)
     {
         foreach (var (keyId, at) in uses)
