@@ -117,7 +117,7 @@ public static class Problems
                 case BadHttpRequestException e:
                     problem = new ProblemDetails { Status = e.StatusCode, Detail = e.StatusCode == 400 ? "The request is malformed." : e.Message };
                     break;
-                case var e when Transient.IsInfrastructure(e):
+                case var e when InfrastructureFailure.Is(e):
                     // Logged by type only: infrastructure messages may quote request data.
                     log.LogWarning("Cluster or storage failure answered with 503: {ExceptionType}", e.GetType().FullName);
                     context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
