@@ -43,6 +43,9 @@ public sealed class UpdateKeyBody
 
 public sealed record RotateKeyBody(int? GracePeriodSeconds);
 
+/// <summary>Revoke takes no members; any JSON object is accepted and ignored.</summary>
+public sealed record RevokeKeyBody;
+
 /// <summary>A key with its whole secret in <c>key</c>: answered once, by create and rotate.</summary>
 public sealed record NewKeyResponse(
     string Id,
