@@ -39,9 +39,7 @@ public static class KeysApi
         string orgId, [FromBody] CreateKeyBody body, HttpContext context, IGrainFactory grains, TimeProvider time)
     {
         var grain = OrgsApi.Org(grains, orgId);
-        var errors = new FieldErrors();
-        errors.Check("roles", Rules.KeyRolesProblem(body.Roles));
-        CheckKeyMembers(errors, body.Name, body.Description, body.ExpiresAt, body.AllowedIps, time);
+        var errors = body.Check(time.GetUtcNow());
         if (errors.Failed)
         {
             return errors.Problem();
@@ -88,14 +86,7 @@ public static class KeysApi
     {
         var grain = OrgsApi.Org(grains, orgId);
         ValidKeyId(keyId);
-        var errors = new FieldErrors();
-        errors.NotNull("name", body.HasName, body.Name);
-        if (body.HasRoles)
-        {
-            errors.Check("roles", Rules.KeyRolesProblem(body.Roles));
-        }
-
-        CheckKeyMembers(errors, body.Name, body.Description, body.ExpiresAt, body.AllowedIps, time);
+        var errors = body.Check(time.GetUtcNow());
         if (errors.Failed)
         {
             return errors.Problem();
@@ -134,19 +125,6 @@ public static class KeysApi
 
     public static async Task<Ok<KeyInfo>> Self(HttpContext context, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IOrganizationGrain>(context.User.OrgId()!).GetKey(context.User.KeyId()!));
-
-    /// <summary>The members create and change share; absent ones pass.</summary>
-    private static void CheckKeyMembers(FieldErrors errors, string? name, string? description, DateTimeOffset? expiresAt, string[]? allowedIps, TimeProvider time)
-    {
-        errors.Check("name", Rules.KeyNameProblem(name));
-        errors.Check("description", Rules.DescriptionProblem(description));
-        if (expiresAt is { } expiry)
-        {
-            errors.Check("expiresAt", Rules.ExpiresAtProblem(expiry, time.GetUtcNow()));
-        }
-
-        errors.Check("allowedIps", Rules.AllowedIpsProblem(allowedIps));
-    }
 
     /// <summary>A key id that cannot exist is 404 without a grain call.</summary>
     private static string ValidKeyId(string keyId) =>
