@@ -62,7 +62,7 @@ public sealed class RefusalHandler(IGrainFactory grains, FailureThrottle throttl
         {
             await grains.GetGrain<IOrganizationGrain>(orgId).RecordRefusal(caller, context.Request.Method + " " + context.Request.Path, reason);
         }
-        catch (Exception e) when (Transient.IsInfrastructure(e))
+        catch (Exception e) when (InfrastructureFailure.Is(e))
         {
             // The refusal itself must still be answered; losing its audit entry is the lesser harm.
             log.LogWarning("Could not record a refused call: {ExceptionType}", e.GetType().Name);
