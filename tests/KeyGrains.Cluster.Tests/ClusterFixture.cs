@@ -32,8 +32,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = ConnectionString; });
             // The project's own storage registration (serializer included), as the silos use it.
-            silo.AddKeyGrainsStorage(new KeyGrainsSiloSettings(
-                StorageProvider.Postgres, KeyGrainsSiloSettings.DefaultSqlitePath, ClusteringProvider.Postgres, ConnectionString, "unused", "unused", 0, 0));
+            silo.AddKeyGrainsStorage(new KeyGrainsSiloOptions
+            {
+                Storage = { Provider = StorageProvider.Postgres },
+                ConnectionStrings = { Postgres = ConnectionString },
+            });
             silo.AddAdoNetGrainStorage(DeletingStorageName, o =>
             {
                 o.Invariant = "Npgsql";

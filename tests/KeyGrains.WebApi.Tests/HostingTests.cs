@@ -2,6 +2,8 @@ using System.Net;
 using KeyGrains.WebApi.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace KeyGrains.WebApi.Tests;
 
@@ -68,5 +70,42 @@ public sealed class HostingTests
 
         Assert.Equal(1, code);
         Assert.Contains("could not connect to an Orleans cluster", captured.ToString());
+    }
+
+    [Theory]
+    [InlineData("Orleans:Mode", "Sideways", "Orleans:Mode")]
+    [InlineData("Orleans:Mode", "1", "Orleans:Mode")]
+    [InlineData("Orleans:ConnectAttempts", "0", "Orleans:ConnectAttempts")]
+    [InlineData("Orleans:ConnectAttempts", "many", "Orleans:ConnectAttempts")]
+    public void InvalidOrleansSetting_StopsTheStart_NamingItAndTheValue(string setting, string value, string named)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Authority:OperatorToken"] = ApiHost.OperatorToken,
+            [setting] = value,
+        });
+
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddKeyGrainsWebApi());
+
+        Assert.Contains(named, error.Message);
+        Assert.Contains(value, error.Message);
+    }
+
+    [Fact]
+    public void OrleansMode_IgnoresCase()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Orleans:Mode"] = "client",
+            ["Authority:OperatorToken"] = ApiHost.OperatorToken,
+        });
+
+        builder.AddKeyGrainsWebApi();
+
+        using var services = builder.Services.BuildServiceProvider();
+        Assert.Equal(OrleansMode.Client, services.GetRequiredService<IOptions<OrleansModeOptions>>().Value.Mode);
     }
 }

@@ -4,8 +4,8 @@ using System.Net.Sockets;
 namespace KeyGrains;
 
 /// <summary>
-/// The contract's input rules, shared by the web API (which answers 400 before any grain call)
-/// and the grains (which re-check their own invariants).
+/// The contract's limits and the shapes of ids and addresses, as plain predicates and parsers.
+/// The rules built on them, with their messages, are in <see cref="Rules"/>.
 /// </summary>
 public static class Validation
 {

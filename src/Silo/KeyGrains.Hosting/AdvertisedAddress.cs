@@ -1,32 +1,24 @@
-using System.Net;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
 namespace KeyGrains.Hosting;
 
 public static class AdvertisedAddress
 {
-    public const string Key = "Orleans:AdvertisedIPAddress";
-
     /// <summary>
-    /// <c>Orleans:AdvertisedIPAddress</c>: the address this silo publishes in the membership table
-    /// and listens on. Without it Orleans picks the host's first non-loopback address, which is
-    /// right for a real network; a cluster on one machine (deploy/cluster.sh, the tests) sets
-    /// 127.0.0.1 so its traffic never leaves loopback.
+    /// Publishes <see cref="OrleansNodeOptions.AdvertisedIPAddress"/> when it is set; after
+    /// <see cref="KeyGrainsSiloExtensions.AddKeyGrains"/>, which reads and checks it.
     /// </summary>
-    public static ISiloBuilder UseConfiguredAdvertisedAddress(this ISiloBuilder silo, IConfiguration configuration)
+    public static ISiloBuilder UseConfiguredAdvertisedAddress(this ISiloBuilder silo)
     {
-        var raw = configuration[Key];
-        if (string.IsNullOrWhiteSpace(raw))
+        silo.Services.AddOptions<EndpointOptions>().Configure<IOptions<KeyGrainsSiloOptions>>((o, node) =>
         {
-            return silo;
-        }
-
-        if (!IPAddress.TryParse(raw.Trim(), out var address))
-        {
-            throw new InvalidOperationException($"KeyGrains cannot start: {Key} is '{raw}' but must be an IP address.");
-        }
-
-        return silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = address);
+            if (node.Value.Orleans.AdvertisedAddress() is { } address)
+            {
+                o.AdvertisedIPAddress = address;
+            }
+        });
+        return silo;
     }
 }

@@ -1,77 +1,45 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
 
 namespace KeyGrains.Hosting;
 
-/// <summary>
-/// Failure-detection figures for a multi-node cluster, from <c>Orleans:Tuning</c>. Orleans' defaults
-/// keep calls to a SIGKILLed silo waiting the full 30 s response timeout and notice the death
-/// after 11-13 s; these let the grains serve again from another silo within a few seconds.
-/// </summary>
-public sealed class ClusterTuningOptions
-{
-    public const string SectionName = "Orleans:Tuning";
-
-    /// <summary>How long a grain call waits for an answer (silo and client).</summary>
-    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(3);
-
-    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Without it Orleans holds the adaptive probe timeout at half its own default or more.</summary>
-    public TimeSpan MinProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
-
-    public int NumMissedProbesLimit { get; set; } = 2;
-
-    public TimeSpan IAmAliveTablePublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    public TimeSpan TableRefreshTimeout { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>
-    /// Orleans (default on) withholds a death vote while the suspect's connection carried a message
-    /// within the last 8 s. A host that froze or vanished without a connection reset then stays
-    /// Active for that long, and calls routed to it fail: off, a SIGSTOPped silo's keys answer again
-    /// in ~3.5 s instead of ~10 s. The cost is that a silo stalled for over two probe timeouts (a
-    /// long GC pause, a starved machine) can be declared dead and restart: availability, never data.
-    /// </summary>
-    public bool EnableConnectionLivenessCheck { get; set; }
-
-    /// <summary>
-    /// How often a client re-reads the gateway list from the membership table. A gateway that
-    /// vanished without a reset is dropped only then, so this is part of a frozen host's failover
-    /// time; one small query per client per period.
-    /// </summary>
-    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(1);
-
-    public static ClusterTuningOptions From(IConfiguration configuration) =>
-        configuration.GetSection(SectionName).Get<ClusterTuningOptions>() ?? new ClusterTuningOptions();
-}
-
+/// <summary>Hands <see cref="ClusterTuningOptions"/> to the Orleans options they tune.</summary>
 public static class ClusterTuning
 {
-    /// <summary>Membership and messaging figures for a silo; see <see cref="ClusterTuningOptions"/>.</summary>
+    /// <summary>Membership and messaging figures for a silo.</summary>
     public static ISiloBuilder AddKeyGrainsMembershipTuning(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var tuning = ClusterTuningOptions.From(configuration);
-        silo.Configure<ClusterMembershipOptions>(o =>
+        silo.Services.AddKeyGrainsTuning(configuration);
+        silo.Services.AddOptions<ClusterMembershipOptions>().Configure<IOptions<ClusterTuningOptions>>((o, tuning) =>
         {
-            o.ProbeTimeout = tuning.ProbeTimeout;
-            o.MinProbeTimeout = tuning.MinProbeTimeout;
-            o.NumMissedProbesLimit = tuning.NumMissedProbesLimit;
-            o.IAmAliveTablePublishTimeout = tuning.IAmAliveTablePublishTimeout;
-            o.TableRefreshTimeout = tuning.TableRefreshTimeout;
-            o.EnableConnectionLivenessCheck = tuning.EnableConnectionLivenessCheck;
+            var t = tuning.Value;
+            o.ProbeTimeout = t.ProbeTimeout;
+            o.MinProbeTimeout = t.MinProbeTimeout;
+            o.NumMissedProbesLimit = t.NumMissedProbesLimit;
+            o.IAmAliveTablePublishTimeout = t.IAmAliveTablePublishTimeout;
+            o.TableRefreshTimeout = t.TableRefreshTimeout;
+            o.EnableConnectionLivenessCheck = t.EnableConnectionLivenessCheck;
         });
-        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = tuning.ResponseTimeout);
+        silo.Services.AddOptions<SiloMessagingOptions>().Configure<IOptions<ClusterTuningOptions>>((o, t) => o.ResponseTimeout = t.Value.ResponseTimeout);
         return silo;
     }
 
     /// <summary>The client half: response timeout and how often the gateway list is refreshed.</summary>
     public static IClientBuilder AddKeyGrainsClientTuning(this IClientBuilder client, IConfiguration configuration)
     {
-        var tuning = ClusterTuningOptions.From(configuration);
-        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = tuning.ResponseTimeout);
-        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = tuning.GatewayListRefreshPeriod);
+        client.Services.AddKeyGrainsTuning(configuration);
+        client.Services.AddOptions<ClientMessagingOptions>().Configure<IOptions<ClusterTuningOptions>>((o, t) => o.ResponseTimeout = t.Value.ResponseTimeout);
+        client.Services.AddOptions<GatewayOptions>().Configure<IOptions<ClusterTuningOptions>>((o, t) => o.GatewayListRefreshPeriod = t.Value.GatewayListRefreshPeriod);
         return client;
+    }
+
+    /// <summary>Registered on every node, tuned or not, so a mistyped figure stops the start either way.</summary>
+    public static IServiceCollection AddKeyGrainsTuning(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<ClusterTuningOptions, ClusterTuningOptionsValidator>(configuration.GetSection(ClusterTuningOptions.SectionName));
+        return services;
     }
 }

@@ -12,18 +12,19 @@ public static class KeyGrainsClientExtensions
     /// </summary>
     public static IClientBuilder AddKeyGrainsClient(this IClientBuilder client, IConfiguration configuration)
     {
-        var settings = KeyGrainsSiloSettings.From(configuration);
-        if (settings.Clustering == ClusteringProvider.Localhost)
+        var node = client.Services.ReadValidatedOptions<KeyGrainsSiloOptions, KeyGrainsSiloOptionsValidator>(configuration);
+        var orleans = node.Orleans;
+        if (node.Clustering.Provider == ClusteringProvider.Localhost)
         {
-            client.UseLocalhostClustering(settings.GatewayPort, settings.ServiceId, settings.ClusterId);
+            client.UseLocalhostClustering(orleans.GatewayPort, orleans.ServiceId, orleans.ClusterId);
         }
         else
         {
-            client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
+            client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (orleans.ClusterId, orleans.ServiceId));
             client.UseAdoNetClustering(o =>
             {
                 o.Invariant = KeyGrainsSiloExtensions.PostgresInvariant;
-                o.ConnectionString = settings.PostgresConnectionString;
+                o.ConnectionString = node.ConnectionStrings.Postgres;
             });
         }
 

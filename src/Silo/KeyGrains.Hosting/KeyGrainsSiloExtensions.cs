@@ -23,27 +23,28 @@ public static class KeyGrainsSiloExtensions
     /// </summary>
     public static ISiloBuilder AddKeyGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var settings = KeyGrainsSiloSettings.From(configuration);
-        silo.Services.AddSingleton(settings);
+        var node = silo.Services.ReadValidatedOptions<KeyGrainsSiloOptions, KeyGrainsSiloOptionsValidator>(configuration);
         silo.Services.AddKeyGrainsDomain(configuration);
+        silo.Services.AddKeyGrainsTuning(configuration);
         silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
-        return silo.AddKeyGrainsClustering(settings, configuration).AddKeyGrainsStorage(settings);
+        return silo.AddKeyGrainsClustering(node, configuration).AddKeyGrainsStorage(node);
     }
 
-    private static ISiloBuilder AddKeyGrainsClustering(this ISiloBuilder silo, KeyGrainsSiloSettings settings, IConfiguration configuration)
+    private static ISiloBuilder AddKeyGrainsClustering(this ISiloBuilder silo, KeyGrainsSiloOptions node, IConfiguration configuration)
     {
-        if (settings.Clustering == ClusteringProvider.Localhost)
+        var orleans = node.Orleans;
+        if (node.Clustering.Provider == ClusteringProvider.Localhost)
         {
-            return silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, settings.ServiceId, settings.ClusterId);
+            return silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, null, orleans.ServiceId, orleans.ClusterId);
         }
 
-        silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
-        silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort);
+        silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (orleans.ClusterId, orleans.ServiceId));
+        silo.ConfigureEndpoints(orleans.SiloPort, orleans.GatewayPort);
         silo.AddKeyGrainsMembershipTuning(configuration);
         return silo.UseAdoNetClustering(o =>
         {
             o.Invariant = PostgresInvariant;
-            o.ConnectionString = settings.PostgresConnectionString;
+            o.ConnectionString = node.ConnectionStrings.Postgres;
         });
     }
 
@@ -51,17 +52,18 @@ public static class KeyGrainsSiloExtensions
     /// Registers the <see cref="GrainStorage.Name"/> grain storage alone, for hosts that bring their own
     /// clustering (the test cluster does).
     /// </summary>
-    public static ISiloBuilder AddKeyGrainsStorage(this ISiloBuilder silo, KeyGrainsSiloSettings settings)
+    public static ISiloBuilder AddKeyGrainsStorage(this ISiloBuilder silo, KeyGrainsSiloOptions node)
     {
-        switch (settings.Storage)
+        switch (node.Storage.Provider)
         {
             case StorageProvider.Memory:
                 return silo.AddMemoryGrainStorage(GrainStorage.Name);
             case StorageProvider.Postgres:
+                var postgres = node.ConnectionStrings.Postgres!;
                 return silo.AddAdoNetGrainStorage(GrainStorage.Name, options => options
-                    .Configure<Serializer>((o, serializer) => Configure(o, PostgresInvariant, settings.PostgresConnectionString!, serializer)));
+                    .Configure<Serializer>((o, serializer) => Configure(o, PostgresInvariant, postgres, serializer)));
             default:
-                var connectionString = SqliteConnectionString(settings.SqlitePath);
+                var connectionString = SqliteConnectionString(node.Storage.SqlitePath);
                 silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new SqliteSchemaInitializer(connectionString));
                 return silo.AddAdoNetGrainStorage(GrainStorage.Name, options => options
                     .Configure<Serializer>((o, serializer) => Configure(o, SqliteInvariant, connectionString, serializer)));

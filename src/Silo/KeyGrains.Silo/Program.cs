@@ -14,6 +14,6 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 builder.UseOrleans(silo => silo
     .AddKeyGrains(builder.Configuration)
-    .UseConfiguredAdvertisedAddress(builder.Configuration));
+    .UseConfiguredAdvertisedAddress());
 
 builder.Build().Run();

@@ -22,12 +22,8 @@ public static class AuditApi
     public static async Task<Results<Ok<AuditList>, ValidationProblem>> Get(string orgId, string? limit, string? before, IGrainFactory grains)
     {
         var grain = OrgsApi.Org(grains, orgId);
-        var edge = new Edge();
-        var count = DefaultLimit;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxLimit))
-        {
-            edge.Add("limit", $"Between 1 and {MaxLimit}.");
-        }
+        var errors = new FieldErrors();
+        var count = errors.PageSize(limit, DefaultLimit, MaxLimit);
 
         long? cursor = null;
         if (before is not null)
@@ -38,13 +34,13 @@ public static class AuditApi
             }
             else
             {
-                edge.Add("before", "Not a cursor this server issued.");
+                errors.Add("before", "Not a cursor this server issued.");
             }
         }
 
-        if (edge.Failed)
+        if (errors.Failed)
         {
-            return edge.Problem();
+            return errors.Problem();
         }
 
         var page = await grain.GetAudit(count, cursor);

@@ -2,7 +2,16 @@ using System.Text.Json.Serialization;
 
 namespace KeyGrains.WebApi.Apis;
 
-public sealed record CreateKeyBody(string? Name, string? Description, string[]? Roles, DateTimeOffset? ExpiresAt, string[]? AllowedIps);
+public sealed record CreateKeyBody(string? Name, string? Description, string[]? Roles, DateTimeOffset? ExpiresAt, string[]? AllowedIps)
+{
+    public FieldErrors Check(DateTimeOffset now)
+    {
+        var errors = new FieldErrors();
+        errors.Check("roles", Rules.KeyRolesProblem(Roles));
+        KeyMembers.Check(errors, Name, Description, ExpiresAt, AllowedIps, now);
+        return errors;
+    }
+}
 
 /// <summary>
 /// PATCH body: the setters record which members were present, so an absent member leaves the
@@ -30,6 +39,19 @@ public sealed class UpdateKeyBody
 
     [JsonIgnore] public bool HasAllowedIps { get; private set; }
 
+    public FieldErrors Check(DateTimeOffset now)
+    {
+        var errors = new FieldErrors();
+        errors.NotNull("name", HasName, Name);
+        if (HasRoles)
+        {
+            errors.Check("roles", Rules.KeyRolesProblem(Roles));
+        }
+
+        KeyMembers.Check(errors, Name, Description, ExpiresAt, AllowedIps, now);
+        return errors;
+    }
+
     public UpdateKey ToUpdate() => new(
         Name,
         Description,
@@ -41,7 +63,26 @@ public sealed class UpdateKeyBody
         ClearAllowedIps: HasAllowedIps && AllowedIps is null);
 }
 
+/// <summary>The members a key's create and change bodies share; absent ones pass.</summary>
+internal static class KeyMembers
+{
+    public static void Check(FieldErrors errors, string? name, string? description, DateTimeOffset? expiresAt, string[]? allowedIps, DateTimeOffset now)
+    {
+        errors.Check("name", Rules.KeyNameProblem(name));
+        errors.Check("description", Rules.DescriptionProblem(description));
+        if (expiresAt is { } expiry)
+        {
+            errors.Check("expiresAt", Rules.ExpiresAtProblem(expiry, now));
+        }
+
+        errors.Check("allowedIps", Rules.AllowedIpsProblem(allowedIps));
+    }
+}
+
 public sealed record RotateKeyBody(int? GracePeriodSeconds);
+
+/// <summary>Revoke takes no members; any JSON object is accepted and ignored.</summary>
+public sealed record RevokeKeyBody;
 
 /// <summary>A key with its whole secret in <c>key</c>: answered once, by create and rotate.</summary>
 public sealed record NewKeyResponse(

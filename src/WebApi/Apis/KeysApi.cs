@@ -1,7 +1,7 @@
-using System.Globalization;
 using KeyGrains.WebApi.Auth;
-using KeyGrains.WebApi.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace KeyGrains.WebApi.Apis;
 
@@ -18,15 +18,15 @@ public static class KeysApi
             .RequireAuthorization(KeyGrainsAuthorization.OrgAdmin);
 
         keys.MapPost("/", Create).WithName("CreateKey").WithSummary("Create a key; the secret is in the answer, this once")
-            .Accepts<CreateKeyBody>("application/json").ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict);
         keys.MapGet("/", List).WithName("ListKeys").WithSummary("List keys, newest first")
             .WithDescription("`status` active|revoked|expired|all (default all); `search` matches name or description, case-insensitive; `limit` 1–1000 (default 100); `cursor` is the `next` of the previous page.");
         keys.MapGet("/{keyId}", Get).WithName("GetKey").WithSummary("Read a key");
         keys.MapPatch("/{keyId}", Update).WithName("UpdateKey").WithSummary("Change a key; null clears description, expiresAt, allowedIps")
-            .Accepts<UpdateKeyBody>("application/json").ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict);
         keys.MapPost("/{keyId}/revoke", Revoke).WithName("RevokeKey").WithSummary("Revoke a key for good; repeating it is a no-op");
         keys.MapPost("/{keyId}/rotate", Rotate).WithName("RotateKey").WithSummary("A new secret for the same key; the old one verifies until the grace period ends")
-            .Accepts<RotateKeyBody>("application/json").ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict);
         keys.MapDelete("/{keyId}", Delete).WithName("DeleteKey").WithSummary("Delete a key");
 
         routes.MapGet("/v1/keys/self", Self).WithTags("Keys").WithName("GetSelf").WithSummary("The presenting key")
@@ -35,54 +35,43 @@ public static class KeysApi
         return routes;
     }
 
-    public static async Task<Results<Created<NewKeyResponse>, ValidationProblem>> Create(string orgId, HttpRequest request, IGrainFactory grains, TimeProvider time)
+    public static async Task<Results<Created<NewKeyResponse>, ValidationProblem>> Create(
+        string orgId, [FromBody] CreateKeyBody body, HttpContext context, IGrainFactory grains, TimeProvider time)
     {
         var grain = OrgsApi.Org(grains, orgId);
-        var body = await JsonBody.ReadAsync<CreateKeyBody>(request);
-        var edge = new Edge();
-        edge.Text("name", body.Name, Validation.MaxKeyNameLength);
-        edge.Text("description", body.Description, Validation.MaxDescriptionLength);
-        edge.Roles(body.Roles);
-        edge.ExpiresAt(body.ExpiresAt, time.GetUtcNow());
-        edge.AllowedIps(body.AllowedIps);
-        if (edge.Failed)
+        var errors = body.Check(time.GetUtcNow());
+        if (errors.Failed)
         {
-            return edge.Problem();
+            return errors.Problem();
         }
 
         var created = await grain.CreateKey(
-            new CreateKey(body.Name ?? "", body.Description, body.Roles!, body.ExpiresAt, body.AllowedIps),
-            request.HttpContext.Caller());
+            new CreateKey(body.Name ?? "", body.Description, body.Roles!, body.ExpiresAt, body.AllowedIps), context.Caller());
         return TypedResults.Created($"/v1/orgs/{orgId}/keys/{created.Key.Id}", NewKeyResponse.From(created));
     }
 
     public static async Task<Results<Ok<KeyPage>, ValidationProblem>> List(string orgId, string? status, string? search, string? limit, string? cursor, IGrainFactory grains)
     {
         var grain = OrgsApi.Org(grains, orgId);
-        var edge = new Edge();
-        var filter = status switch
+        var errors = new FieldErrors();
+        KeyStatusFilter? filter = status switch
         {
             null or "all" => KeyStatusFilter.All,
             "active" => KeyStatusFilter.Active,
             "revoked" => KeyStatusFilter.Revoked,
             "expired" => KeyStatusFilter.Expired,
-            _ => (KeyStatusFilter?)null,
+            _ => null,
         };
         if (filter is null)
         {
-            edge.Add("status", "One of active, revoked, expired, all.");
+            errors.Add("status", "One of active, revoked, expired, all.");
         }
 
-        var count = DefaultLimit;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxLimit))
+        var count = errors.PageSize(limit, DefaultLimit, MaxLimit);
+        errors.Check("search", Rules.TextProblem("The search", search, MaxSearchLength));
+        if (errors.Failed)
         {
-            edge.Add("limit", $"Between 1 and {MaxLimit}.");
-        }
-
-        edge.Text("search", search, MaxSearchLength);
-        if (edge.Failed)
-        {
-            return edge.Problem();
+            return errors.Problem();
         }
 
         var query = new KeyQuery(filter!.Value, string.IsNullOrEmpty(search) ? null : search, count, string.IsNullOrEmpty(cursor) ? null : cursor);
@@ -92,51 +81,40 @@ public static class KeysApi
     public static async Task<Ok<KeyInfo>> Get(string orgId, string keyId, IGrainFactory grains) =>
         TypedResults.Ok(await OrgsApi.Org(grains, orgId).GetKey(ValidKeyId(keyId)));
 
-    public static async Task<Results<Ok<KeyInfo>, ValidationProblem>> Update(string orgId, string keyId, HttpRequest request, IGrainFactory grains, TimeProvider time)
+    public static async Task<Results<Ok<KeyInfo>, ValidationProblem>> Update(
+        string orgId, string keyId, [FromBody] UpdateKeyBody body, HttpContext context, IGrainFactory grains, TimeProvider time)
     {
         var grain = OrgsApi.Org(grains, orgId);
         ValidKeyId(keyId);
-        var body = await JsonBody.ReadAsync<UpdateKeyBody>(request);
-        var edge = new Edge();
-        edge.Text("name", body.Name, Validation.MaxKeyNameLength, required: body.HasName);
-        edge.Text("description", body.Description, Validation.MaxDescriptionLength);
-        if (body.HasRoles)
+        var errors = body.Check(time.GetUtcNow());
+        if (errors.Failed)
         {
-            edge.Roles(body.Roles);
+            return errors.Problem();
         }
 
-        edge.ExpiresAt(body.ExpiresAt, time.GetUtcNow());
-        edge.AllowedIps(body.AllowedIps);
-        if (edge.Failed)
-        {
-            return edge.Problem();
-        }
-
-        return TypedResults.Ok(await grain.UpdateKey(keyId, body.ToUpdate(), request.HttpContext.Caller()));
+        return TypedResults.Ok(await grain.UpdateKey(keyId, body.ToUpdate(), context.Caller()));
     }
 
-    public static async Task<Ok<KeyInfo>> Revoke(string orgId, string keyId, HttpRequest request, IGrainFactory grains)
+    /// <summary>The body is optional and has no members; it is still bound, so a malformed one is a 400.</summary>
+    public static async Task<Ok<KeyInfo>> Revoke(
+        string orgId, string keyId, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RevokeKeyBody? body, HttpContext context, IGrainFactory grains)
+    {
+        var grain = OrgsApi.Org(grains, orgId);
+        return TypedResults.Ok(await grain.RevokeKey(ValidKeyId(keyId), context.Caller()));
+    }
+
+    public static async Task<Results<Ok<NewKeyResponse>, ValidationProblem>> Rotate(
+        string orgId, string keyId, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RotateKeyBody? body, HttpContext context, IGrainFactory grains)
     {
         var grain = OrgsApi.Org(grains, orgId);
         ValidKeyId(keyId);
-
-        // The body is optional and has no members; it is still read, so a malformed one is a 400.
-        await JsonBody.ReadOrDefaultAsync<object>(request);
-        return TypedResults.Ok(await grain.RevokeKey(keyId, request.HttpContext.Caller()));
-    }
-
-    public static async Task<Results<Ok<NewKeyResponse>, ValidationProblem>> Rotate(string orgId, string keyId, HttpRequest request, IGrainFactory grains)
-    {
-        var grain = OrgsApi.Org(grains, orgId);
-        ValidKeyId(keyId);
-        var body = await JsonBody.ReadOrDefaultAsync<RotateKeyBody>(request);
         var grace = body?.GracePeriodSeconds ?? 0;
-        if (grace is < 0 or > Validation.MaxGracePeriodSeconds)
+        if (Rules.GracePeriodProblem(grace) is { } problem)
         {
-            return Edge.Invalid("gracePeriodSeconds", $"Between 0 and {Validation.MaxGracePeriodSeconds}.");
+            return FieldErrors.Invalid("gracePeriodSeconds", problem);
         }
 
-        return TypedResults.Ok(NewKeyResponse.From(await grain.RotateKey(keyId, grace, request.HttpContext.Caller())));
+        return TypedResults.Ok(NewKeyResponse.From(await grain.RotateKey(keyId, grace, context.Caller())));
     }
 
     public static async Task<NoContent> Delete(string orgId, string keyId, HttpContext context, IGrainFactory grains)

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json.Serialization;
 using KeyGrains.WebApi.Auth;
-using KeyGrains.WebApi.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace KeyGrains.WebApi.Apis;
 
@@ -15,72 +15,69 @@ public static class OrgsApi
 
         orgs.MapPost("/", Create).RequireAuthorization(KeyGrainsAuthorization.Operator)
             .WithName("CreateOrg").WithSummary("Create an organization (operator)")
-            .Accepts<CreateOrgBody>("application/json").ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict);
         orgs.MapGet("/{orgId}", Get).RequireAuthorization(KeyGrainsAuthorization.OrgAdmin)
             .WithName("GetOrg").WithSummary("Read an organization (operator or the org's admin keys)");
         orgs.MapPatch("/{orgId}", Update).RequireAuthorization(KeyGrainsAuthorization.Operator)
-            .WithName("UpdateOrg").WithSummary("Change an organization (operator)")
-            .Accepts<UpdateOrgBody>("application/json");
+            .WithName("UpdateOrg").WithSummary("Change an organization (operator)");
         return routes;
     }
 
-    public static async Task<Results<Created<OrgInfo>, ValidationProblem>> Create(HttpRequest request, IGrainFactory grains)
+    public static async Task<Results<Created<OrgInfo>, ValidationProblem>> Create([FromBody] CreateOrgBody body, HttpContext context, IGrainFactory grains)
     {
-        var body = await JsonBody.ReadAsync<CreateOrgBody>(request);
-        var edge = new Edge();
-        if (body.Id is not null && !Validation.IsValidOrgId(body.Id))
+        var errors = new FieldErrors();
+        if (body.Id is not null)
         {
-            edge.Add("id", "3 to 63 of [a-z0-9-].");
+            errors.Check("id", Rules.OrgIdProblem(body.Id));
         }
 
-        edge.Text("name", body.Name, Validation.MaxOrgNameLength, required: true);
-        edge.KeyLimit(body.KeyLimit);
-        if (edge.Failed)
+        errors.Check("name", Rules.OrgNameProblem(body.Name));
+        CheckKeyLimit(errors, body.KeyLimit);
+        if (errors.Failed)
         {
-            return edge.Problem();
+            return errors.Problem();
         }
 
         var id = body.Id ?? NewOrgId();
         var org = await grains.GetGrain<IOrganizationGrain>(id)
-            .Create(new CreateOrg(body.Name!, body.Plan ?? Plan.Standard, body.KeyLimit), request.HttpContext.Caller());
+            .Create(new CreateOrg(body.Name!, body.Plan ?? Plan.Standard, body.KeyLimit), context.Caller());
         return TypedResults.Created($"/v1/orgs/{org.Id}", org);
     }
 
     public static async Task<Ok<OrgInfo>> Get(string orgId, IGrainFactory grains) =>
         TypedResults.Ok(await Org(grains, orgId).Get() ?? throw DomainException.NotFound("Organization"));
 
-    public static async Task<Results<Ok<OrgInfo>, ValidationProblem>> Update(string orgId, HttpRequest request, IGrainFactory grains)
+    public static async Task<Results<Ok<OrgInfo>, ValidationProblem>> Update(string orgId, [FromBody] UpdateOrgBody body, HttpContext context, IGrainFactory grains)
     {
         var grain = Org(grains, orgId);
-        var body = await JsonBody.ReadAsync<UpdateOrgBody>(request);
-        var edge = new Edge();
+        var errors = new FieldErrors();
         if (body.HasName)
         {
-            edge.Text("name", body.Name, Validation.MaxOrgNameLength, required: true);
+            errors.Check("name", Rules.OrgNameProblem(body.Name));
         }
 
-        if (body.HasPlan && body.Plan is null)
+        errors.NotNull("plan", body.HasPlan, body.Plan);
+        errors.NotNull("keyLimit", body.HasKeyLimit, body.KeyLimit);
+        CheckKeyLimit(errors, body.KeyLimit);
+        if (errors.Failed)
         {
-            edge.Add("plan", "Must not be null.");
+            return errors.Problem();
         }
 
-        if (body.HasKeyLimit && body.KeyLimit is null)
-        {
-            edge.Add("keyLimit", "Must not be null.");
-        }
-
-        edge.KeyLimit(body.KeyLimit);
-        if (edge.Failed)
-        {
-            return edge.Problem();
-        }
-
-        return TypedResults.Ok(await grain.Update(new UpdateOrg(body.Name, body.Plan, body.KeyLimit), request.HttpContext.Caller()));
+        return TypedResults.Ok(await grain.Update(new UpdateOrg(body.Name, body.Plan, body.KeyLimit), context.Caller()));
     }
 
     /// <summary>The org's grain; an id that cannot exist is 404 without a grain call.</summary>
     public static IOrganizationGrain Org(IGrainFactory grains, string orgId) =>
         Validation.IsValidOrgId(orgId) ? grains.GetGrain<IOrganizationGrain>(orgId) : throw DomainException.NotFound("Organization");
+
+    private static void CheckKeyLimit(FieldErrors errors, int? limit)
+    {
+        if (limit is { } value)
+        {
+            errors.Check("keyLimit", Rules.KeyLimitProblem(value));
+        }
+    }
 
     private static string NewOrgId() => "org-" + RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 12);
 

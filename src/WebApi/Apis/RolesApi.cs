@@ -1,6 +1,6 @@
 using KeyGrains.WebApi.Auth;
-using KeyGrains.WebApi.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace KeyGrains.WebApi.Apis;
 
@@ -14,7 +14,7 @@ public static class RolesApi
 
         roles.MapGet("/", List).WithName("ListRoles").WithSummary("List the organization's roles");
         roles.MapPut("/{name}", Upsert).WithName("PutRole").WithSummary("Create or replace a role")
-            .Accepts<PutRoleBody>("application/json").ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict);
         roles.MapDelete("/{name}", Delete).WithName("DeleteRole").WithSummary("Delete a role no active key holds")
             .ProducesProblem(StatusCodes.Status409Conflict);
         return routes;
@@ -23,32 +23,19 @@ public static class RolesApi
     public static async Task<Ok<RoleList>> List(string orgId, IGrainFactory grains) =>
         TypedResults.Ok(new RoleList(await OrgsApi.Org(grains, orgId).GetRoles()));
 
-    public static async Task<Results<Ok<RoleInfo>, ValidationProblem>> Upsert(string orgId, string name, HttpRequest request, IGrainFactory grains)
+    public static async Task<Results<Ok<RoleInfo>, ValidationProblem>> Upsert(string orgId, string name, [FromBody] PutRoleBody body, HttpContext context, IGrainFactory grains)
     {
         var grain = OrgsApi.Org(grains, orgId);
-        var body = await JsonBody.ReadAsync<PutRoleBody>(request);
-        var edge = new Edge();
-        if (!Validation.IsValidRoleName(name))
+        var errors = new FieldErrors();
+        errors.Check("name", Rules.RoleNameProblem(name));
+        errors.Check("description", Rules.DescriptionProblem(body.Description));
+        errors.Check("permissions", Rules.RolePermissionsProblem(body.Permissions));
+        if (errors.Failed)
         {
-            edge.Add("name", "Matches [a-z0-9][a-z0-9_.-]{0,63}.");
+            return errors.Problem();
         }
 
-        edge.Text("description", body.Description, Validation.MaxDescriptionLength);
-        if (body.Permissions is not { Length: > 0 and <= Validation.MaxPermissionsPerRole } permissions)
-        {
-            edge.Add("permissions", $"Between 1 and {Validation.MaxPermissionsPerRole} permissions.");
-        }
-        else if (!Array.TrueForAll(permissions, Permissions.IsValidPattern))
-        {
-            edge.Add("permissions", "Each permission is '*' or resource:action, each part [a-z0-9_-]{1,64} or '*'.");
-        }
-
-        if (edge.Failed)
-        {
-            return edge.Problem();
-        }
-
-        return TypedResults.Ok(await grain.UpsertRole(name, body.Description, body.Permissions!, request.HttpContext.Caller()));
+        return TypedResults.Ok(await grain.UpsertRole(name, body.Description, body.Permissions!, context.Caller()));
     }
 
     public static async Task<NoContent> Delete(string orgId, string name, HttpContext context, IGrainFactory grains)

@@ -10,14 +10,11 @@ public static class KeyGrainsAuthorization
     public const string OrgAdmin = "org-admin";
     public const string AnyKey = "any-key";
 
-    public static IServiceCollection AddKeyGrainsAuth(this IServiceCollection services)
+    public static IServiceCollection AddKeyGrainsAuth(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<OperatorCredential>();
-        services.AddOptions<OperatorTokenOptions>()
-            .BindConfiguration(OperatorTokenOptions.Section)
-            .Validate(o => o.Token is null || o.Token.Length >= OperatorTokenOptions.MinLength,
-                $"Authority:OperatorToken must be at least {OperatorTokenOptions.MinLength} characters (white space around it does not count).")
-            .ValidateOnStart();
+        services.AddValidatedOptions<OperatorTokenOptions, OperatorTokenOptionsValidator>(configuration.GetSection(OperatorTokenOptions.Section));
+
         services.AddHostedService<OperatorTokenSetup>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, RefusalHandler>();
         services.AddSingleton<RefusalLog>();

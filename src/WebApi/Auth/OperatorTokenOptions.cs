@@ -20,3 +20,12 @@ public sealed class OperatorTokenOptions
     /// <summary>The configured token without surrounding white space (a presented one is trimmed too).</summary>
     public string? Token => string.IsNullOrWhiteSpace(OperatorToken) ? null : OperatorToken.Trim();
 }
+
+public sealed class OperatorTokenOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<OperatorTokenOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, OperatorTokenOptions options) =>
+        options.Token is { Length: < OperatorTokenOptions.MinLength } token
+            ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail(
+                $"Authority:OperatorToken is {token.Length} characters long but must be at least {OperatorTokenOptions.MinLength} (white space around it does not count).")
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
+}

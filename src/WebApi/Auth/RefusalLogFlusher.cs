@@ -1,4 +1,3 @@
-using KeyGrains.WebApi.Http;
 using KeyGrains.WebApi.Security;
 using Microsoft.Extensions.Options;
 
@@ -44,7 +43,7 @@ public sealed class RefusalLogFlusher(RefusalLog log, IGrainFactory grains, IOpt
             {
                 await grains.GetGrain<IOrganizationGrain>(orgId).RecordRefusals([.. refusals]);
             }
-            catch (Exception e) when (Transient.IsInfrastructure(e))
+            catch (Exception e) when (InfrastructureFailure.Is(e))
             {
                 // The refusals themselves were answered; losing their audit entry is the lesser harm.
                 logger.LogWarning("Could not record refused calls of one organization: {ExceptionType}", e.GetType().Name);

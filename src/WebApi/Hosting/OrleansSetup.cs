@@ -1,4 +1,5 @@
 using KeyGrains.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace KeyGrains.WebApi.Hosting;
 
@@ -8,27 +9,20 @@ namespace KeyGrains.WebApi.Hosting;
 /// </summary>
 public static class OrleansSetup
 {
-    public const string CoHosted = "CoHosted";
-    public const string Client = "Client";
-
     public static WebApplicationBuilder AddKeyGrainsOrleans(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        var mode = configuration["Orleans:Mode"] ?? CoHosted;
-        if (string.Equals(mode, CoHosted, StringComparison.OrdinalIgnoreCase))
+        var settings = builder.Services.ReadValidatedOptions<OrleansModeOptions, OrleansModeOptionsValidator>(
+            configuration.GetSection(OrleansModeOptions.Section));
+        if (settings.Mode == OrleansMode.CoHosted)
         {
             builder.UseOrleans(silo => silo.AddKeyGrains(configuration));
         }
-        else if (string.Equals(mode, Client, StringComparison.OrdinalIgnoreCase))
-        {
-            var attempts = configuration.GetValue("Orleans:ConnectAttempts", 5);
-            builder.UseOrleansClient(client => client
-                .AddKeyGrainsClient(configuration)
-                .UseConnectionRetryFilter(new BoundedRetry(attempts)));
-        }
         else
         {
-            throw new InvalidOperationException($"Orleans:Mode must be '{CoHosted}' or '{Client}', not '{mode}'.");
+            builder.UseOrleansClient(client => client
+                .AddKeyGrainsClient(configuration)
+                .UseConnectionRetryFilter(new BoundedRetry(settings.ConnectAttempts)));
         }
 
         return builder;
@@ -46,7 +40,7 @@ public static class OrleansSetup
         }
         catch (Exception e) when (e is OrleansException or TimeoutException or System.Net.Sockets.SocketException)
         {
-            var port = app.Configuration.GetValue("Orleans:GatewayPort", 30000);
+            var port = app.Services.GetRequiredService<IOptions<KeyGrainsSiloOptions>>().Value.Orleans.GatewayPort;
             await Console.Error.WriteLineAsync(
                 $"KeyGrains could not connect to an Orleans cluster (gateway port {port}) and stops. " +
                 $"Start the silos first, or run without Orleans:Mode=Client to host a silo in this process. ({e.GetType().Name})");

@@ -29,8 +29,8 @@ public static class WebApiComposition
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddKeyGrainsProblems();
-        builder.Services.AddKeyGrainsVerification();
-        builder.Services.AddKeyGrainsAuth();
+        builder.Services.AddKeyGrainsVerification(builder.Configuration);
+        builder.Services.AddKeyGrainsAuth(builder.Configuration);
         builder.Services.AddKeyGrainsHealth();
         builder.Services.AddKeyGrainsOpenApi();
         return builder;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -32,6 +33,9 @@ public static class Problems
             c.ProblemDetails.Extensions.TryAdd("code", CodeFor(status));
             c.ProblemDetails.Detail ??= DetailFor(status);
         });
+
+        // Typed bodies the framework cannot bind throw, so that their answers take the road below.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         return services;
     }
@@ -87,6 +91,7 @@ public static class Problems
     public static string DetailFor(int status) => status switch
     {
         404 => "Nothing is found at this path.",
+        413 => "The request body is larger than 65,536 bytes.",
         405 => "This path does not accept this method.",
         415 => "Send the body as JSON, with Content-Type: application/json.",
         _ => TitleFor(status),
@@ -103,21 +108,22 @@ public static class Problems
             ProblemDetails problem;
             switch (exception)
             {
+                // The framework could not bind a typed body: the member at fault, or the body as a whole.
+                case BadHttpRequestException { StatusCode: 400 } e:
+                    problem = Invalid(e.InnerException is JsonException json ? JsonBody.Malformed(json) : JsonBody.Required());
+                    break;
                 case DomainException { Code: ErrorCode.ValidationFailed } e:
-                    problem = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [e.Field ?? "body"] = [e.Message] })
-                    {
-                        Status = 400,
-                        Detail = e.Message,
-                    };
+                    problem = Invalid(e);
                     break;
                 case DomainException e:
                     problem = new ProblemDetails { Status = StatusFor(e.Code), Detail = e.Message };
                     problem.Extensions["code"] = CodeFor(e.Code);
                     break;
                 case BadHttpRequestException e:
-                    problem = new ProblemDetails { Status = e.StatusCode, Detail = e.StatusCode == 400 ? "The request is malformed." : e.Message };
+                    // Not the framework's message: it quotes request headers back.
+                    problem = new ProblemDetails { Status = e.StatusCode, Detail = DetailFor(e.StatusCode) };
                     break;
-                case var e when Transient.IsInfrastructure(e):
+                case var e when InfrastructureFailure.Is(e):
                     // Logged by type only: infrastructure messages may quote request data.
                     log.LogWarning("Cluster or storage failure answered with 503: {ExceptionType}", e.GetType().FullName);
                     context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -133,6 +139,9 @@ public static class Problems
             context.Response.StatusCode = problem.Status!.Value;
             return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
         }
+
+        private static HttpValidationProblemDetails Invalid(DomainException e) =>
+            new(new Dictionary<string, string[]> { [e.Field ?? "body"] = [e.Message] }) { Status = 400, Detail = e.Message };
 
         private static int StatusFor(ErrorCode code) => code switch
         {

@@ -20,15 +20,9 @@ public static class SecurityComposition
 
     public static WebApplicationBuilder AddKeyGrainsSecurity(this WebApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection(SecurityOptions.Section);
-        var settings = section.Get<SecurityOptions>() ?? new SecurityOptions();
-        builder.Services.AddOptions<SecurityOptions>().Bind(section);
-
-        // Checked while composing, so a bad setting stops the start with a sentence naming it.
-        if (settings.Problems().FirstOrDefault() is { } problem)
-        {
-            throw new InvalidOperationException(problem);
-        }
+        // Read while composing: Kestrel, forwarded headers and CORS are configured from it here.
+        var settings = builder.Services.ReadValidatedOptions<SecurityOptions, SecurityOptionsValidator>(
+            builder.Configuration.GetSection(SecurityOptions.Section));
 
         builder.WebHost.ConfigureKestrel(k =>
         {

@@ -19,59 +19,6 @@ public sealed class SecurityOptions
 
     public RefusalAuditOptions RefusalAudit { get; set; } = new();
 
-    /// <summary>Every rule is checked at start, so a typo fails the start and never silently trusts nothing or everything.</summary>
-    public IEnumerable<string> Problems()
-    {
-        foreach (var proxy in TrustedProxies)
-        {
-            if (!Validation.TryParseIpRule(proxy, out _))
-            {
-                yield return $"Security:TrustedProxies: '{proxy}' is not an IP address or CIDR block.";
-            }
-        }
-
-        foreach (var network in Throttling.ExemptNetworks)
-        {
-            if (!Validation.TryParseIpRule(network, out _))
-            {
-                yield return $"Security:Throttling:ExemptNetworks: '{network}' is not an IP address or CIDR block.";
-            }
-        }
-
-        if (Throttling.FailureLimit is < 1 or > 1_000_000)
-        {
-            yield return "Security:Throttling:FailureLimit must be between 1 and 1000000.";
-        }
-
-        if (Throttling.MaxSources is < 1 or > 10_000_000)
-        {
-            yield return "Security:Throttling:MaxSources must be between 1 and 10000000.";
-        }
-
-        if (Throttling.WindowSeconds is < 1 or > 86_400)
-        {
-            yield return "Security:Throttling:WindowSeconds must be between 1 and 86400.";
-        }
-
-        if (RefusalAudit.Period < TimeSpan.FromSeconds(1) || RefusalAudit.Period > TimeSpan.FromHours(1))
-        {
-            yield return "Security:RefusalAudit:Period must be between 00:00:01 and 01:00:00.";
-        }
-
-        if (RefusalAudit.MaxEntries is < 1 or > 1_000_000)
-        {
-            yield return "Security:RefusalAudit:MaxEntries must be between 1 and 1000000.";
-        }
-
-        foreach (var origin in Cors.AllowedOrigins)
-        {
-            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.PathAndQuery != "/")
-            {
-                yield return $"Security:Cors:AllowedOrigins: '{origin}' is not an origin such as https://console.example.com.";
-            }
-        }
-    }
-
     public static IPNetwork[] Networks(IEnumerable<string> rules) =>
         [.. rules.Select(r => Validation.TryParseIpRule(r, out var n) ? n : throw new InvalidOperationException($"'{r}' is not an IP address or CIDR block."))];
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using KeyGrains.Keys;
-using KeyGrains.WebApi.Http;
 using Microsoft.Extensions.Options;
 
 namespace KeyGrains.WebApi.Verification;
@@ -55,7 +54,7 @@ public sealed class KeyVerifier(
                 var remaining = _budget - time.GetElapsedTime(started);
                 return remaining > TimeSpan.Zero ? await call.AsTask().WaitAsync(remaining, time) : await call;
             }
-            catch (Exception e) when (Transient.IsInfrastructure(e) && time.GetElapsedTime(started) + pause < _budget)
+            catch (Exception e) when (InfrastructureFailure.Is(e) && time.GetElapsedTime(started) + pause < _budget)
             {
                 // Safe to repeat: Verify is read-only, and only an answer from the grain becomes a
                 // code, so a failure can delay or refuse (503) but never change the answer. A

@@ -13,3 +13,12 @@ public sealed class VerificationOptions
     /// </summary>
     public TimeSpan RetryBudget { get; set; } = TimeSpan.FromSeconds(10);
 }
+
+public sealed class VerificationOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<VerificationOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, VerificationOptions options) =>
+        options.RetryBudget < TimeSpan.Zero || options.RetryBudget > TimeSpan.FromMinutes(1)
+            ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail(
+                $"Verification:RetryBudget is {options.RetryBudget} but must be between 00:00:00 and 00:01:00.")
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
+}

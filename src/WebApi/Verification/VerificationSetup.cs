@@ -9,13 +9,9 @@ public static class VerificationSetup
     /// The verifier and its settings. A co-hosted silo registers its own <see cref="INodeKeyCache"/>
     /// (its active keys); without one, as in Client mode, every verification asks the key's grain.
     /// </summary>
-    public static IServiceCollection AddKeyGrainsVerification(this IServiceCollection services)
+    public static IServiceCollection AddKeyGrainsVerification(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<VerificationOptions>()
-            .BindConfiguration(VerificationOptions.SectionName)
-            .Validate(o => o.RetryBudget >= TimeSpan.Zero && o.RetryBudget <= TimeSpan.FromMinutes(1),
-                "Verification:RetryBudget must be between 00:00:00 and 00:01:00.")
-            .ValidateOnStart();
+        services.AddValidatedOptions<VerificationOptions, VerificationOptionsValidator>(configuration.GetSection(VerificationOptions.SectionName));
         services.TryAddSingleton<INodeKeyCache>(NoNodeKeyCache.Instance);
         return services.AddSingleton<KeyVerifier>();
     }

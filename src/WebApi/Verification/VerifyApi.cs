@@ -37,27 +37,27 @@ public static class VerifyApi
         var body = await JsonBody.ReadAsync<VerifyBody>(request, wrongMediaTypeIs400: true);
         if (string.IsNullOrEmpty(body.Key))
         {
-            return Edge.Invalid("key", "The key is required.");
+            return FieldErrors.Invalid("key", "The key is required.");
         }
 
         IPAddress? ip = null;
         if (body.Ip is not null && !Validation.TryParseAddress(body.Ip, out ip))
         {
-            return Edge.Invalid("ip", "Must be an IPv4 or IPv6 address.");
+            return FieldErrors.Invalid("ip", "Must be an IPv4 or IPv6 address.");
         }
 
         if (body.Permissions is { } permissions)
         {
             if (permissions.Length > MaxPermissions)
             {
-                return Edge.Invalid("permissions", "At most 20 permissions.");
+                return FieldErrors.Invalid("permissions", "At most 20 permissions.");
             }
 
             for (var i = 0; i < permissions.Length; i++)
             {
                 if (!Permissions.IsValidConcrete(permissions[i]))
                 {
-                    return Edge.Invalid("permissions", "Each permission is a concrete resource:action.");
+                    return FieldErrors.Invalid("permissions", "Each permission is a concrete resource:action.");
                 }
             }
         }

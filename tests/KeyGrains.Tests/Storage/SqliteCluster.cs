@@ -21,9 +21,10 @@ public sealed class TempSqliteFile : IDisposable
 
     public string ConnectionString => KeyGrainsSiloExtensions.SqliteConnectionString(FilePath);
 
-    public KeyGrainsSiloSettings Settings => KeyGrainsSiloSettings.From(new ConfigurationBuilder()
+    public KeyGrainsSiloOptions Settings => new ConfigurationBuilder()
         .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:SqlitePath"] = FilePath })
-        .Build());
+        .Build()
+        .GetValidatedOptions<KeyGrainsSiloOptions, KeyGrainsSiloOptionsValidator>();
 
     /// <summary>Starts a one-silo cluster on this file. The service id is fixed because rows are keyed by it.</summary>
     public async Task<InProcessTestCluster> StartClusterAsync()

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.Extensions.Logging;
 
 namespace KeyGrains.Storage;
@@ -16,23 +15,10 @@ public sealed class StorageFailureFilter(ILogger<StorageFailureFilter> logger) :
         {
             await context.Invoke();
         }
-        catch (Exception e) when (IsDatabaseFailure(e))
+        catch (Exception e) when (InfrastructureFailure.IsStorage(e))
         {
             logger.LogWarning(e, "Storage failed during {Method} on {Grain}", context.MethodName, context.TargetId);
             throw new StorageUnavailableException("Storage is unavailable; try again shortly.");
         }
-    }
-
-    private static bool IsDatabaseFailure(Exception? e)
-    {
-        for (; e is not null; e = e.InnerException)
-        {
-            if (e is DbException or System.Net.Sockets.SocketException)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

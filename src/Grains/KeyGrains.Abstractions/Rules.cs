@@ -1,0 +1,137 @@
+namespace KeyGrains;
+
+/// <summary>
+/// The contract's input rules, each written once with its one message. Every rule has two forms:
+/// <c>XProblem</c> answers the message (or null when the value is fine), for the web API, which
+/// collects every failing member before any grain call; <c>X</c> throws
+/// <see cref="DomainException.Invalid"/> with that message, for the grain re-checking its own state.
+/// </summary>
+public static class Rules
+{
+    public static string OrgName(string? name) => Checked("name", name, OrgNameProblem(name))!;
+
+    public static string? OrgNameProblem(string? name) =>
+        name is { Length: >= 1 and <= Validation.MaxOrgNameLength } && !string.IsNullOrWhiteSpace(name) && !Validation.ContainsControlCharacters(name)
+            ? null
+            : $"The name must be 1 to {Validation.MaxOrgNameLength} characters, not all blank, without control characters.";
+
+    public static string? OrgIdProblem(string? id) =>
+        Validation.IsValidOrgId(id) ? null : "An organization id is 3 to 63 of a-z, 0-9 and '-'.";
+
+    public static Plan Plan(Plan plan) => Checked("plan", plan, PlanProblem(plan));
+
+    public static string? PlanProblem(Plan plan) =>
+        Enum.IsDefined(plan) ? null : "The plan must be free, standard or enterprise.";
+
+    public static string PlanName(Plan plan) => plan.ToString().ToLowerInvariant();
+
+    public static int KeyLimit(int limit) => Checked("keyLimit", limit, KeyLimitProblem(limit));
+
+    public static string? KeyLimitProblem(int limit) =>
+        limit is >= Validation.MinKeyLimit and <= Validation.MaxKeyLimit
+            ? null
+            : $"The key limit must be between {Validation.MinKeyLimit} and {Validation.MaxKeyLimit}.";
+
+    /// <summary>A key's name is optional: absent is the empty name.</summary>
+    public static string KeyName(string? name) => Checked("name", name, KeyNameProblem(name)) ?? "";
+
+    public static string? KeyNameProblem(string? name) => TextProblem("The name", name, Validation.MaxKeyNameLength);
+
+    public static string? Description(string? description) => Checked("description", description, DescriptionProblem(description));
+
+    public static string? DescriptionProblem(string? description) =>
+        TextProblem("The description", description, Validation.MaxDescriptionLength);
+
+    /// <summary>Optional text: null passes; otherwise at most <paramref name="max"/> characters without control characters.</summary>
+    public static string? TextProblem(string what, string? text, int max) =>
+        text is null || (text.Length <= max && !Validation.ContainsControlCharacters(text))
+            ? null
+            : $"{what} must be at most {max} characters without control characters.";
+
+    public static DateTimeOffset ExpiresAt(DateTimeOffset expiresAt, DateTimeOffset now) =>
+        Checked("expiresAt", expiresAt, ExpiresAtProblem(expiresAt, now));
+
+    public static string? ExpiresAtProblem(DateTimeOffset expiresAt, DateTimeOffset now) =>
+        expiresAt > now ? null : "The expiry must be in the future.";
+
+    /// <summary>The rules as entered, without repeats; absent or empty is "any address".</summary>
+    /// <remarks>Stored as typed, so a list shows what the admin entered; matching uses the parsed form.</remarks>
+    public static string[] AllowedIps(string[]? rules) =>
+        Checked("allowedIps", rules, AllowedIpsProblem(rules)) is { } valid ? [.. valid.Distinct(StringComparer.Ordinal)] : [];
+
+    public static string? AllowedIpsProblem(string[]? rules)
+    {
+        if (rules is null)
+        {
+            return null;
+        }
+
+        if (rules.Length > Validation.MaxAllowedIps)
+        {
+            return $"At most {Validation.MaxAllowedIps} addresses or CIDR blocks are allowed.";
+        }
+
+        foreach (var rule in rules)
+        {
+            if (!Validation.TryParseIpRule(rule, out _))
+            {
+                return $"'{Quoted(rule)}' is not an IPv4 or IPv6 address or CIDR block.";
+            }
+        }
+
+        return null;
+    }
+
+    public static int GracePeriod(int seconds) => Checked("gracePeriodSeconds", seconds, GracePeriodProblem(seconds));
+
+    public static string? GracePeriodProblem(int seconds) =>
+        seconds is >= 0 and <= Validation.MaxGracePeriodSeconds
+            ? null
+            : $"The grace period must be between 0 and {Validation.MaxGracePeriodSeconds} seconds.";
+
+    public static string RoleName(string? name) => Checked("name", name, RoleNameProblem(name))!;
+
+    public static string? RoleNameProblem(string? name) =>
+        Validation.IsValidRoleName(name) ? null : RoleNameShape;
+
+    /// <summary>The roles a key holds: 1 to 20 names of the role-name shape (whether they exist is the grain's to say).</summary>
+    public static string? KeyRolesProblem(string[]? roles)
+    {
+        if (roles is null || roles.Length is 0 or > Validation.MaxRolesPerKey)
+        {
+            return $"A key needs 1 to {Validation.MaxRolesPerKey} roles.";
+        }
+
+        return Array.TrueForAll(roles, Validation.IsValidRoleName) ? null : RoleNameShape;
+    }
+
+    /// <summary>The permissions a role grants, without repeats.</summary>
+    public static string[] RolePermissions(string[]? permissions) =>
+        [.. Checked("permissions", permissions, RolePermissionsProblem(permissions))!.Distinct(StringComparer.Ordinal)];
+
+    public static string? RolePermissionsProblem(string[]? permissions)
+    {
+        if (permissions is null || permissions.Length is 0 or > Validation.MaxPermissionsPerRole)
+        {
+            return $"A role grants 1 to {Validation.MaxPermissionsPerRole} permissions.";
+        }
+
+        foreach (var permission in permissions)
+        {
+            if (!Permissions.IsValidPattern(permission))
+            {
+                return $"'{Quoted(permission)}' is not '*' or 'resource:action', each part 1 to 64 of a-z, 0-9, '_', '-' or '*'.";
+            }
+        }
+
+        return null;
+    }
+
+    private const string RoleNameShape = "A role name is 1 to 64 of a-z, 0-9, '_', '.', '-', starting with a letter or digit.";
+
+    private static T Checked<T>(string field, T value, string? problem) =>
+        problem is null ? value : throw DomainException.Invalid(field, problem);
+
+    /// <summary>An entry quoted back to the client, cut short: it is the client's own input, but may be long.</summary>
+    private static string? Quoted(string? text) => text is { Length: > 70 } ? text[..70] + "…" : text;
+}

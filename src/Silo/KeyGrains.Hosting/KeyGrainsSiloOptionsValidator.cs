@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Options;
+
+namespace KeyGrains.Hosting;
+
+public sealed class KeyGrainsSiloOptionsValidator : IValidateOptions<KeyGrainsSiloOptions>
+{
+    public ValidateOptionsResult Validate(string? name, KeyGrainsSiloOptions options)
+    {
+        var failures = new List<string>();
+        var orleans = options.Orleans;
+        Required(failures, "Storage:SqlitePath", options.Storage.SqlitePath);
+        Required(failures, "Orleans:ClusterId", orleans.ClusterId);
+        Required(failures, "Orleans:ServiceId", orleans.ServiceId);
+        Port(failures, "Orleans:SiloPort", orleans.SiloPort);
+        Port(failures, "Orleans:GatewayPort", orleans.GatewayPort);
+
+        if (string.IsNullOrWhiteSpace(options.ConnectionStrings.Postgres))
+        {
+            if (options.Storage.Provider == StorageProvider.Postgres)
+            {
+                failures.Add("ConnectionStrings:Postgres is required when Storage:Provider is Postgres.");
+            }
+
+            if (options.Clustering.Provider == ClusteringProvider.Postgres)
+            {
+                failures.Add("ConnectionStrings:Postgres is required when Clustering:Provider is Postgres.");
+            }
+        }
+
+        if (orleans.SiloPort == orleans.GatewayPort && orleans.SiloPort != 0)
+        {
+            failures.Add($"Orleans:SiloPort and Orleans:GatewayPort must differ (both are {orleans.SiloPort}).");
+        }
+
+        if (!string.IsNullOrWhiteSpace(orleans.AdvertisedIPAddress) && orleans.AdvertisedAddress() is null)
+        {
+            failures.Add($"Orleans:AdvertisedIPAddress is '{orleans.AdvertisedIPAddress}' but must be an IP address.");
+        }
+
+        return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
+    }
+
+    private static void Required(List<string> failures, string setting, string value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            failures.Add($"{setting} is empty but is required.");
+        }
+    }
+
+    private static void Port(List<string> failures, string setting, int port)
+    {
+        if (port is < 0 or > 65535)
+        {
+            failures.Add($"{setting} is {port} but must be a port number from 0 to 65535.");
+        }
+    }
+}
