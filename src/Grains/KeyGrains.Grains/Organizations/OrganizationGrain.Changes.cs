@@ -14,7 +14,7 @@ public sealed partial class OrganizationGrain
     private async Task PushAsync(PendingKeyChange[] changes, Action audit)
     {
         var forwardOnly = Array.TrueForAll(changes, c => c.Recovery is Recovery.PushCurrent or Recovery.Remove);
-        S.Pending.AddRange(changes);
+        State.Pending.AddRange(changes);
         if (forwardOnly)
         {
             audit();
@@ -23,7 +23,7 @@ public sealed partial class OrganizationGrain
         await CommitAsync();
         await TellKeyGrainsAsync(changes);
 
-        S.Pending.RemoveAll(p => Array.IndexOf(changes, p) >= 0);
+        State.Pending.RemoveAll(p => Array.IndexOf(changes, p) >= 0);
         if (!forwardOnly)
         {
             audit();
@@ -39,30 +39,30 @@ public sealed partial class OrganizationGrain
     /// </summary>
     private async Task RecoverAsync()
     {
-        if (S.Pending.Count == 0)
+        if (State.Pending.Count == 0)
         {
             return;
         }
 
-        var forwards = new PendingKeyChange[S.Pending.Count];
+        var forwards = new PendingKeyChange[State.Pending.Count];
         for (var i = 0; i < forwards.Length; i++)
         {
-            var pending = S.Pending[i];
+            var pending = State.Pending[i];
             switch (pending.Recovery)
             {
                 case Recovery.RestorePrevious when pending.Previous is { } previous:
-                    S.Keys[pending.KeyId] = previous with { Version = ++S.KeyVersion, LastUsedAt = S.Keys.GetValueOrDefault(pending.KeyId)?.LastUsedAt };
+                    State.Keys[pending.KeyId] = previous with { Version = ++State.KeyVersion, LastUsedAt = State.Keys.GetValueOrDefault(pending.KeyId)?.LastUsedAt };
                     break;
                 case Recovery.Discard:
-                    S.Keys.Remove(pending.KeyId);
+                    State.Keys.Remove(pending.KeyId);
                     break;
             }
 
-            forwards[i] = new PendingKeyChange(pending.KeyId, S.Keys.ContainsKey(pending.KeyId) ? Recovery.PushCurrent : Recovery.Remove);
+            forwards[i] = new PendingKeyChange(pending.KeyId, State.Keys.ContainsKey(pending.KeyId) ? Recovery.PushCurrent : Recovery.Remove);
         }
 
         logger.LogInformation("Organization {OrgId}: recovering {Count} unfinished key change(s)", OrgId, forwards.Length);
-        S.Pending.Clear();
+        State.Pending.Clear();
         await PushAsync(forwards, static () => { });
     }
 
@@ -72,11 +72,11 @@ public sealed partial class OrganizationGrain
         for (var i = 0; i < changes.Length; i++)
         {
             var replica = GrainFactory.GetGrain<IKeyReplica>(changes[i].KeyId);
-            calls[i] = S.Keys.TryGetValue(changes[i].KeyId, out var record) ? replica.Apply(record) : replica.Remove();
+            calls[i] = State.Keys.TryGetValue(changes[i].KeyId, out var record) ? replica.Apply(record) : replica.Remove();
         }
 
         return Task.WhenAll(calls);
     }
 
-    private long NextVersion() => ++S.KeyVersion;
+    private long NextVersion() => ++State.KeyVersion;
 }

@@ -14,14 +14,14 @@ public sealed partial class OrganizationGrain
         var allowedIps = Rules.AllowedIps(request.AllowedIps);
         DateTimeOffset? expiresAt = request.ExpiresAt is { } e ? Rules.ExpiresAt(e, now) : null;
 
-        if (S.Plan == Plan.Free)
+        if (State.Plan == Plan.Free)
         {
             throw new DomainException(ErrorCode.PlanRestriction, "The free plan cannot create API keys.");
         }
 
-        if (ActiveKeyCount(now) >= S.KeyLimit)
+        if (ActiveKeyCount(now) >= State.KeyLimit)
         {
-            throw new DomainException(ErrorCode.KeyLimitReached, $"The organization has reached its limit of {S.KeyLimit} active keys.");
+            throw new DomainException(ErrorCode.KeyLimitReached, $"The organization has reached its limit of {State.KeyLimit} active keys.");
         }
 
         var id = NewKeyId();
@@ -42,7 +42,7 @@ public sealed partial class OrganizationGrain
             CreatedAt = now,
             CreatedBy = caller.Actor,
         };
-        S.Keys[id] = record;
+        State.Keys[id] = record;
         await PushAsync([new(id, Recovery.Discard)], () =>
             RecordAudit(AuditActions.KeyCreated, caller, "key:" + id, new() { ["name"] = name, ["roles"] = string.Join(',', roles) }));
         return new NewKey(record.ToInfo(now), secret);
@@ -59,7 +59,7 @@ public sealed partial class OrganizationGrain
         var after = query.Cursor is null ? default(Position?) : Position.Parse(query.Cursor);
         var now = Now;
         var matches = new List<KeyRecord>();
-        foreach (var record in S.Keys.Values)
+        foreach (var record in State.Keys.Values)
         {
             if (Matches(record, query, now) && (after is not { } a || Position.Of(record).CompareTo(a) > 0))
             {
@@ -138,15 +138,15 @@ public sealed partial class OrganizationGrain
             throw DomainException.Invalid("roles", "A key needs at least one role.");
         }
 
-        if (current.StatusAt(now) != KeyStatus.Active && updated.StatusAt(now) == KeyStatus.Active && ActiveKeyCount(now) >= S.KeyLimit)
+        if (current.StatusAt(now) != KeyStatus.Active && updated.StatusAt(now) == KeyStatus.Active && ActiveKeyCount(now) >= State.KeyLimit)
         {
-            throw new DomainException(ErrorCode.KeyLimitReached, $"The organization has reached its limit of {S.KeyLimit} active keys.");
+            throw new DomainException(ErrorCode.KeyLimitReached, $"The organization has reached its limit of {State.KeyLimit} active keys.");
         }
 
-        S.Keys[keyId] = updated with { Version = NextVersion() };
+        State.Keys[keyId] = updated with { Version = NextVersion() };
         await PushAsync([new(keyId, Recovery.RestorePrevious, current)], () =>
             RecordAudit(AuditActions.KeyUpdated, caller, "key:" + keyId, new() { ["fields"] = string.Join(',', changed) }));
-        return S.Keys[keyId].ToInfo(now);
+        return State.Keys[keyId].ToInfo(now);
     }
 
     public async Task<KeyInfo> RevokeKey(string keyId, Caller caller)
@@ -159,10 +159,10 @@ public sealed partial class OrganizationGrain
             return current.ToInfo(now);
         }
 
-        S.Keys[keyId] = current with { RevokedAt = now, Version = NextVersion() };
+        State.Keys[keyId] = current with { RevokedAt = now, Version = NextVersion() };
         await PushAsync([new(keyId, Recovery.PushCurrent)], () =>
             RecordAudit(AuditActions.KeyRevoked, caller, "key:" + keyId));
-        return S.Keys[keyId].ToInfo(now);
+        return State.Keys[keyId].ToInfo(now);
     }
 
     public async Task<NewKey> RotateKey(string keyId, int gracePeriodSeconds, Caller caller)
@@ -178,7 +178,7 @@ public sealed partial class OrganizationGrain
 
         var secret = ApiKeyFormat.NewKey(keyId);
         var previousExpiresAt = now.AddSeconds(grace);
-        S.Keys[keyId] = current with
+        State.Keys[keyId] = current with
         {
             Version = NextVersion(),
             SecretHash = ApiKeyFormat.Hash(secret),
@@ -189,20 +189,20 @@ public sealed partial class OrganizationGrain
         };
         await PushAsync([new(keyId, Recovery.RestorePrevious, current)], () =>
             RecordAudit(AuditActions.KeyRotated, caller, "key:" + keyId, new() { ["gracePeriodSeconds"] = grace.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
-        return new NewKey(S.Keys[keyId].ToInfo(now), secret, previousExpiresAt);
+        return new NewKey(State.Keys[keyId].ToInfo(now), secret, previousExpiresAt);
     }
 
     public async Task DeleteKey(string keyId, Caller caller)
     {
         await EnsureReadyAsync();
         FindKey(keyId);
-        S.Keys.Remove(keyId);
+        State.Keys.Remove(keyId);
         await PushAsync([new(keyId, Recovery.Remove)], () =>
             RecordAudit(AuditActions.KeyDeleted, caller, "key:" + keyId));
     }
 
     private KeyRecord FindKey(string keyId) =>
-        S.Keys.TryGetValue(keyId, out var record) ? record : throw DomainException.NotFound("The key");
+        State.Keys.TryGetValue(keyId, out var record) ? record : throw DomainException.NotFound("The key");
 
     private string NewKeyId()
     {
@@ -211,7 +211,7 @@ public sealed partial class OrganizationGrain
         {
             id = ApiKeyFormat.NewId();
         }
-        while (S.Keys.ContainsKey(id));
+        while (State.Keys.ContainsKey(id));
 
         return id;
     }
