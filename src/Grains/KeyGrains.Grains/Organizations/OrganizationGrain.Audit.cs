@@ -1,4 +1,5 @@
 using KeyGrains.Audit;
+using KeyGrains.Organizations.KeyChanges;
 using Microsoft.Extensions.Logging;
 
 namespace KeyGrains.Organizations;
@@ -44,6 +45,14 @@ public sealed partial class OrganizationGrain
     /// <summary>Adds an event to the outbox; it becomes durable with the next commit.</summary>
     private void RecordAudit(string action, Caller caller, string target, Dictionary<string, string>? details = null) =>
         State.AuditOutbox.Add(new AuditEvent(++State.AuditCount, Now, caller.Actor, action, target, caller.SourceIp, details));
+
+    private void RecordAudit(AuditEntry? entry)
+    {
+        if (entry is not null)
+        {
+            RecordAudit(entry.Action, entry.Caller, entry.Target, entry.Details);
+        }
+    }
 
     /// <summary>
     /// Hands committed events to the log's segments. A failure leaves them in the outbox for the

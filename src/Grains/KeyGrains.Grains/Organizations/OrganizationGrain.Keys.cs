@@ -1,4 +1,5 @@
 using KeyGrains.Keys;
+using KeyGrains.Organizations.KeyChanges;
 
 namespace KeyGrains.Organizations;
 
@@ -43,8 +44,7 @@ public sealed partial class OrganizationGrain
             CreatedBy = caller.Actor,
         };
         State.Keys[id] = record;
-        await PushAsync([new(id, Recovery.Discard)], () =>
-            RecordAudit(AuditActions.KeyCreated, caller, "key:" + id, new() { ["name"] = name, ["roles"] = string.Join(',', roles) }));
+        await ChangeKeysAsync(KeyCreated.By(caller, record));
         return new NewKey(record.ToInfo(now), secret);
     }
 
@@ -144,8 +144,7 @@ public sealed partial class OrganizationGrain
         }
 
         State.Keys[keyId] = updated with { Version = NextVersion() };
-        await PushAsync([new(keyId, Recovery.RestorePrevious, current)], () =>
-            RecordAudit(AuditActions.KeyUpdated, caller, "key:" + keyId, new() { ["fields"] = string.Join(',', changed) }));
+        await ChangeKeysAsync(KeyUpdated.By(caller, current, changed));
         return State.Keys[keyId].ToInfo(now);
     }
 
@@ -160,8 +159,7 @@ public sealed partial class OrganizationGrain
         }
 
         State.Keys[keyId] = current with { RevokedAt = now, Version = NextVersion() };
-        await PushAsync([new(keyId, Recovery.PushCurrent)], () =>
-            RecordAudit(AuditActions.KeyRevoked, caller, "key:" + keyId));
+        await ChangeKeysAsync(KeyRevoked.By(caller, keyId));
         return State.Keys[keyId].ToInfo(now);
     }
 
@@ -187,8 +185,7 @@ public sealed partial class OrganizationGrain
             PreviousSecretHash = grace > 0 ? current.SecretHash : null,
             PreviousSecretExpiresAt = previousExpiresAt,
         };
-        await PushAsync([new(keyId, Recovery.RestorePrevious, current)], () =>
-            RecordAudit(AuditActions.KeyRotated, caller, "key:" + keyId, new() { ["gracePeriodSeconds"] = grace.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+        await ChangeKeysAsync(KeyRotated.By(caller, current, grace));
         return new NewKey(State.Keys[keyId].ToInfo(now), secret, previousExpiresAt);
     }
 
@@ -197,8 +194,7 @@ public sealed partial class OrganizationGrain
         await EnsureReadyAsync();
         FindKey(keyId);
         State.Keys.Remove(keyId);
-        await PushAsync([new(keyId, Recovery.Remove)], () =>
-            RecordAudit(AuditActions.KeyDeleted, caller, "key:" + keyId));
+        await ChangeKeysAsync(KeyDeleted.By(caller, keyId));
     }
 
     private KeyRecord FindKey(string keyId) =>

@@ -1,4 +1,5 @@
 using KeyGrains.Keys;
+using KeyGrains.Organizations.KeyChanges;
 
 namespace KeyGrains.Organizations;
 
@@ -36,8 +37,7 @@ public sealed partial class OrganizationGrain
 
         var role = new RoleRecord(name, Rules.Description(description), Rules.RolePermissions(permissions));
         State.Roles[name] = role;
-        var changes = ReresolveKeysHolding(name, dropRole: false);
-        await PushAsync(changes, () => RecordAudit(AuditActions.RoleUpserted, caller, "role:" + name, new() { ["permissions"] = string.Join(',', role.Permissions) }));
+        await ChangeKeysAsync(RoleChanged.Upserted(caller, role, ReresolveKeysHolding(name, dropRole: false)));
         return new RoleInfo(role.Name, role.Description, role.Permissions, BuiltIn: false);
     }
 
@@ -65,8 +65,7 @@ public sealed partial class OrganizationGrain
         }
 
         State.Roles.Remove(name);
-        var changes = ReresolveKeysHolding(name, dropRole: true);
-        await PushAsync(changes, () => RecordAudit(AuditActions.RoleDeleted, caller, "role:" + name));
+        await ChangeKeysAsync(RoleChanged.Deleted(caller, name, ReresolveKeysHolding(name, dropRole: true)));
     }
 
     /// <summary>Existing, distinct roles (1 to 20) and the union of the permissions they grant.</summary>
@@ -114,9 +113,10 @@ public sealed partial class OrganizationGrain
     private RoleRecord? FindRole(string? name) =>
         name is null ? null : BuiltInRoles.Find(name) ?? State.Roles.GetValueOrDefault(name);
 
-    private PendingKeyChange[] ReresolveKeysHolding(string role, bool dropRole)
+    /// <summary>Gives every key holding <paramref name="role"/> the permissions that now follow; returns their ids.</summary>
+    private string[] ReresolveKeysHolding(string role, bool dropRole)
     {
-        var changes = new List<PendingKeyChange>();
+        var heldBy = new List<string>();
         foreach (var record in State.Keys.Values.ToArray())
         {
             if (Array.IndexOf(record.Roles, role) < 0)
@@ -126,9 +126,9 @@ public sealed partial class OrganizationGrain
 
             var roles = dropRole ? Array.FindAll(record.Roles, r => r != role) : record.Roles;
             State.Keys[record.Id] = record with { Roles = roles, Permissions = PermissionsOf(roles), Version = NextVersion() };
-            changes.Add(new PendingKeyChange(record.Id, Recovery.PushCurrent));
+            heldBy.Add(record.Id);
         }
 
-        return [.. changes];
+        return [.. heldBy];
     }
 }
