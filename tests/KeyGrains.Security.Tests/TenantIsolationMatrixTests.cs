@@ -56,6 +56,7 @@ public sealed class TenantIsolationMatrixTests(ApiFixture fixture)
         }
 
         Assert.Equal(before, await Snapshot(org, target));
+        Assert.Equal("VALID", (await _host.Verify(target.Str("key"))).Str("code"));
         var audit = (await _host.Operator.Get($"/v1/orgs/{org}/audit?limit=200")).Ok().Body;
         var refusals = audit.GetProperty("items").EnumerateArray().Where(e => e.GetProperty("action").GetString() == "auth.refused").ToArray();
         Assert.Equal(Routes.Length - 1, refusals.Length);
