@@ -1,4 +1,4 @@
-using KeyGrains.Cluster.Tests.Processes;
+using KeyGrains.Testing;
 
 namespace KeyGrains.Benchmarks;
 

@@ -1,7 +1,4 @@
-using System.Reflection;
 using KeyGrains.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace KeyGrains.Cluster.Tests;
@@ -21,16 +18,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await Postgres.ConnectionStringAsync();
-        var tuning = new ConfigurationBuilder().Build();
-        var builder = new InProcessTestClusterBuilder(3);
-        // The test host otherwise registers its in-memory membership table and grain directory
-        // after ours, and the cluster would never touch PostgreSQL. The switch is internal.
-        typeof(InProcessTestClusterOptions)
-            .GetProperty("UseTestClusterMembership", BindingFlags.Instance | BindingFlags.NonPublic)!
-            .SetValue(builder.Options, false);
-        builder.ConfigureSilo((_, silo) =>
+        Cluster = await TestClusters.StartAsync(3, postgresClustering: ConnectionString, storage: silo =>
         {
-            silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = ConnectionString; });
             // The project's own storage registration (serializer included), as the silos use it.
             silo.AddKeyGrainsStorage(new KeyGrainsSiloOptions
             {
@@ -43,16 +32,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.ConnectionString = ConnectionString;
                 o.DeleteStateOnClear = true;
             });
-            silo.AddKeyGrainsMembershipTuning(tuning);
-            silo.Services.AddKeyGrainsDomain(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         });
-        builder.ConfigureClient(client =>
-        {
-            client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = ConnectionString; });
-            client.AddKeyGrainsClientTuning(tuning);
-        });
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
     }
 
     public async Task DisposeAsync()

@@ -17,20 +17,20 @@ public sealed class GrainStorageTests(ClusterFixture fixture)
 
     private static GrainId NewId() => GrainId.Create(ProbeType, Guid.NewGuid().ToString("N"));
 
-    private static GrainState<ProbeState> With(params string[] items) => new(new ProbeState { Items = [.. items] });
+    private static GrainState<ProbeState> With(string value) => new(new ProbeState { Value = value });
 
     [Fact]
     public async Task Write_ThenRead_ReturnsStateAndVersion()
     {
         var id = NewId();
-        var written = With("a", "b");
+        var written = With("a");
         await Storage().WriteStateAsync(ProbeType, id, written);
 
         var read = new GrainState<ProbeState>();
         await Storage().ReadStateAsync(ProbeType, id, read);
 
         Assert.True(read.RecordExists);
-        Assert.Equal(["a", "b"], read.State!.Items);
+        Assert.Equal("a", read.State!.Value);
         Assert.Equal(written.ETag, read.ETag);
         Assert.Equal("1", read.ETag);
     }
@@ -43,7 +43,7 @@ public sealed class GrainStorageTests(ClusterFixture fixture)
 
         Assert.False(read.RecordExists);
         Assert.Null(read.ETag);
-        Assert.Empty(read.State!.Items);
+        Assert.Equal(new ProbeState(), read.State);
     }
 
     [Fact]
@@ -56,14 +56,14 @@ public sealed class GrainStorageTests(ClusterFixture fixture)
         await Storage().ReadStateAsync(ProbeType, id, one);
         await Storage().ReadStateAsync(ProbeType, id, two);
 
-        one.State!.Items.Add("one");
+        one.State = one.State! with { Value = "one" };
         await Storage().WriteStateAsync(ProbeType, id, one);
-        two.State!.Items.Add("two");
+        two.State = two.State! with { Value = "two" };
 
         await Assert.ThrowsAsync<InconsistentStateException>(() => Storage().WriteStateAsync(ProbeType, id, two));
         var read = new GrainState<ProbeState>();
         await Storage().ReadStateAsync(ProbeType, id, read);
-        Assert.Equal(["first", "one"], read.State!.Items);
+        Assert.Equal("one", read.State!.Value);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class GrainStorageTests(ClusterFixture fixture)
         Assert.Equal("2", read.ETag);
         await Assert.ThrowsAsync<InconsistentStateException>(() => Storage().ClearStateAsync(ProbeType, id, stale));
 
-        state.State!.Items.Add("again");
+        state.State = state.State! with { Value = "again" };
         await Storage().WriteStateAsync(ProbeType, id, state);
         Assert.Equal("3", state.ETag);
     }
@@ -109,7 +109,7 @@ public sealed class GrainStorageTests(ClusterFixture fixture)
         await storage.WriteStateAsync(ProbeType, id, state);
         var stale = new GrainState<ProbeState>();
         await storage.ReadStateAsync(ProbeType, id, stale);
-        stale.State!.Items.Add("y");
+        stale.State = stale.State! with { Value = "y" };
         await storage.WriteStateAsync(ProbeType, id, stale);
 
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.ClearStateAsync(ProbeType, id, state));
@@ -134,9 +134,9 @@ public sealed class GrainStorageTests(ClusterFixture fixture)
 
         var read = new GrainState<ProbeState>();
         await Storage().ReadStateAsync("probeguid", plain, read);
-        Assert.Equal(["plain"], read.State!.Items);
+        Assert.Equal("plain", read.State!.Value);
         await Storage().ReadStateAsync("probeguid", extended, read);
-        Assert.Equal(["extended"], read.State!.Items);
+        Assert.Equal("extended", read.State!.Value);
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class GrainStorageTests(ClusterFixture fixture)
 
         var read = new GrainState<ProbeState>();
         await Storage().ReadStateAsync(ProbeType, id, read);
-        Assert.Equal(["before"], read.State!.Items);
+        Assert.Equal("before", read.State!.Value);
         Assert.Equal(14, await Postgres.CountAsync("SELECT count(*) FROM OrleansQuery"));
     }
 }

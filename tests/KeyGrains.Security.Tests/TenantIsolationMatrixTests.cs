@@ -56,6 +56,7 @@ public sealed class TenantIsolationMatrixTests(ApiFixture fixture)
         }
 
         Assert.Equal(before, await Snapshot(org, target));
+        Assert.Equal("VALID", (await _host.Verify(target.Str("key"))).Str("code"));
         // One source, one organization: the refusals arrive as one aggregated event (or two, across a period).
         var refusals = await _host.RefusalEvents(org, Routes.Length - 1);
         Assert.InRange(refusals.Length, 1, 2);

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 
 namespace KeyGrains.Cluster.Tests.Processes;
 
@@ -50,7 +49,7 @@ public sealed class LocalCluster : IAsyncDisposable
         var started = new List<NodeProcess>();
         foreach (var number in numbers)
         {
-            var (siloPort, gatewayPort) = (FreePort(), FreePort());
+            var (siloPort, gatewayPort) = (NodeProcess.FreePort(), NodeProcess.FreePort());
             ports.Add(siloPort);
             var environment = CommonEnvironment();
             environment["Orleans__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
@@ -70,7 +69,7 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>Starts the web API in Client mode and waits until <c>/health/ready</c> answers 200.</summary>
     public async Task StartWebApiAsync()
     {
-        var port = FreePort();
+        var port = NodeProcess.FreePort();
         var environment = CommonEnvironment();
         environment["Orleans__Mode"] = "Client";
         environment["Authority__OperatorToken"] = OperatorToken;
@@ -202,13 +201,6 @@ public sealed class LocalCluster : IAsyncDisposable
 
             await Task.Delay(200);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -6,7 +6,7 @@ namespace KeyGrains.Tests.Storage;
 
 /// <summary>
 /// The test assembly's entry point (the test SDK's generated one is switched off), used only to
-/// run a probe silo in a separate process that a test can kill -9. The test runner never calls it.
+/// run a probe silo in a <see cref="NodeProcess"/> that a test can kill -9. The test runner never calls it.
 /// </summary>
 public static class ProbeSiloProgram
 {

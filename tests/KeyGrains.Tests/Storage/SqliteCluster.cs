@@ -15,6 +15,8 @@ public sealed class TempSqliteFile : IDisposable
         FilePath = Path.Combine(DirectoryPath, "data", "keygrains.db");
     }
 
+    public const string ServiceId = "keygrains-tests";
+
     public string DirectoryPath { get; }
 
     public string FilePath { get; }
@@ -27,16 +29,15 @@ public sealed class TempSqliteFile : IDisposable
         .GetValidatedOptions<KeyGrainsSiloOptions, KeyGrainsSiloOptionsValidator>();
 
     /// <summary>Starts a one-silo cluster on this file. The service id is fixed because rows are keyed by it.</summary>
-    public async Task<InProcessTestCluster> StartClusterAsync()
+    /// <param name="storage">A change to the storage options, for a test of a setting KeyGrains does not use.</param>
+    public Task<InProcessTestCluster> StartClusterAsync(Action<ISiloBuilder>? storage = null)
     {
         var settings = Settings;
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.Options.ServiceId = "keygrains-tests";
-        builder.ConfigureSilo((_, silo) => silo.AddKeyGrainsStorage(settings));
-        builder.ConfigureSiloHost((_, host) => host.Services.AddKeyGrainsDomain(host.Configuration));
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        return cluster;
+        return TestClusters.StartAsync(1, serviceId: ServiceId, storage: silo =>
+        {
+            silo.AddKeyGrainsStorage(settings);
+            storage?.Invoke(silo);
+        });
     }
 
     public async Task<T?> ScalarAsync<T>(string sql)

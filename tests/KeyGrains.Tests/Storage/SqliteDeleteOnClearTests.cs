@@ -2,7 +2,6 @@ using KeyGrains.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Storage;
-using Orleans.TestingHost;
 
 namespace KeyGrains.Tests.Storage;
 
@@ -18,14 +17,8 @@ public sealed class SqliteDeleteOnClearTests
     public async Task Clear_WithDeleteStateOnClear_RemovesRowAndAllowsAFreshWrite()
     {
         using var file = new TempSqliteFile();
-        var settings = file.Settings;
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.Options.ServiceId = "keygrains-tests";
-        builder.ConfigureSilo((_, silo) => silo
-            .AddKeyGrainsStorage(settings)
-            .Services.PostConfigure<AdoNetGrainStorageOptions>(GrainStorage.Name, o => o.DeleteStateOnClear = true));
-        await using var cluster = builder.Build();
-        await cluster.DeployAsync();
+        await using var cluster = await file.StartClusterAsync(silo =>
+            silo.Services.PostConfigure<AdoNetGrainStorageOptions>(GrainStorage.Name, o => o.DeleteStateOnClear = true));
         var storage = cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name);
         var id = GrainId.Create("probe", "delete-" + Guid.NewGuid().ToString("N"));
         var state = new GrainState<ProbeState>(new ProbeState { Value = "a" });

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,94 +6,72 @@ namespace KeyGrains.Tests.Storage;
 
 public sealed class SqliteKillTests
 {
-    private const string ServiceId = "keygrains-tests";
+    private const string ClusterId = "kill-test";
 
     [Fact]
     public async Task AcknowledgedWrites_SurviveKillOfTheSiloProcess()
     {
         using var file = new TempSqliteFile();
-        var gatewayPort = FreePort();
-        using var silo = StartProbeSilo(file, FreePort(), gatewayPort);
-        try
+        var gatewayPort = NodeProcess.FreePort();
+        await using var silo = StartProbeSilo(file, NodeProcess.FreePort(), gatewayPort);
+        await WaitForReadyAsync(silo);
+        using (var client = await ConnectAsync(gatewayPort))
         {
-            await WaitForReadyAsync(silo);
-            using (var client = await ConnectAsync(gatewayPort))
+            var grain = client.Services.GetRequiredService<IClusterClient>().GetGrain<IProbeGrain>("kill-probe");
+            for (var i = 1; i <= 20; i++)
             {
-                var grain = client.Services.GetRequiredService<IClusterClient>().GetGrain<IProbeGrain>("kill-probe");
-                for (var i = 1; i <= 20; i++)
-                {
-                    await grain.Set($"write {i}");
-                }
-
-                // SIGKILL right after the last acknowledgement: no shutdown, no deactivation, no flush.
-                silo.Kill(entireProcessTree: true);
-                await silo.WaitForExitAsync();
-                await client.StopAsync(TimeSpan.Zero);
+                await grain.Set($"write {i}");
             }
 
-            await using var restarted = await file.StartClusterAsync();
-            var state = await restarted.Client.GetGrain<IProbeGrain>("kill-probe").Get();
+            // SIGKILL right after the last acknowledgement: no shutdown, no deactivation, no flush.
+            await silo.KillAsync();
+            await client.StopAsync(TimeSpan.Zero);
+        }
 
-            Assert.Equal(new ProbeState { Value = "write 20", Writes = 20 }, state);
-        }
-        finally
-        {
-            if (!silo.HasExited)
-            {
-                silo.Kill(entireProcessTree: true);
-            }
-        }
+        await using var restarted = await file.StartClusterAsync();
+        var state = await restarted.Client.GetGrain<IProbeGrain>("kill-probe").Get();
+
+        Assert.Equal(new ProbeState { Value = "write 20", Writes = 20 }, state);
     }
 
-    private static Process StartProbeSilo(TempSqliteFile file, int siloPort, int gatewayPort)
+    /// <summary>This test assembly, run as a program (<see cref="ProbeSiloProgram"/>): a silo on the file.</summary>
+    private static NodeProcess StartProbeSilo(TempSqliteFile file, int siloPort, int gatewayPort)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[]
-                 {
-                     typeof(ProbeSiloProgram).Assembly.Location, ProbeSiloProgram.Flag,
-                     $"--Storage:SqlitePath={file.FilePath}", $"--Orleans:ServiceId={ServiceId}",
-                     "--Orleans:ClusterId=kill-test", $"--Orleans:SiloPort={siloPort}", $"--Orleans:GatewayPort={gatewayPort}",
-                 })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(start)!;
+        // Its log sits next to the database, so disposing the file removes both.
+        Directory.CreateDirectory(file.DirectoryPath);
+        return NodeProcess.Start(
+            "probe-silo",
+            typeof(ProbeSiloProgram).Assembly.Location,
+            [
+                ProbeSiloProgram.Flag,
+                $"--Storage:SqlitePath={file.FilePath}", $"--Orleans:ServiceId={TempSqliteFile.ServiceId}",
+                $"--Orleans:ClusterId={ClusterId}", $"--Orleans:SiloPort={siloPort}", $"--Orleans:GatewayPort={gatewayPort}",
+            ],
+            new Dictionary<string, string>(),
+            file.DirectoryPath);
     }
 
-    private static async Task WaitForReadyAsync(Process silo)
+    private static async Task WaitForReadyAsync(NodeProcess silo)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (await silo.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!silo.Tail().Contains(ProbeSiloProgram.ReadyLine, StringComparison.Ordinal))
         {
-            if (line == ProbeSiloProgram.ReadyLine)
+            if (silo.HasExited || DateTime.UtcNow > deadline)
             {
-                return;
+                Assert.Fail($"The probe silo {(silo.HasExited ? "exited" : "timed out")} before it was ready:\n{silo.Tail()}");
             }
-        }
 
-        Assert.Fail($"The probe silo exited before it was ready: {await silo.StandardError.ReadToEndAsync()}");
+            await Task.Delay(100);
+        }
     }
 
     private static async Task<IHost> ConnectAsync(int gatewayPort)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.UseOrleansClient(client => client.UseLocalhostClustering(gatewayPort, ServiceId, "kill-test"));
+        builder.UseOrleansClient(client => client.UseLocalhostClustering(gatewayPort, TempSqliteFile.ServiceId, ClusterId));
         var host = builder.Build();
         await host.StartAsync();
         return host;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -28,7 +28,7 @@ public sealed class SqliteStoreTests(SqliteClusterFixture fixture) : IClassFixtu
         Assert.Equal(new ProbeState { Value = "second", Writes = 2 }, state);
         Assert.Equal("2", await grain.GetETag());
         Assert.Equal(2, await fixture.File.ScalarAsync<long>(
-            $"SELECT version FROM grain_state WHERE key_ext = '{key}' AND service_id = 'keygrains-tests'"));
+            $"SELECT version FROM grain_state WHERE key_ext = '{key}' AND service_id = '{TempSqliteFile.ServiceId}'"));
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class SqliteStoreTests(SqliteClusterFixture fixture) : IClassFixtu
         Assert.NotNull(payload);
         Assert.Contains(Convert.ToHexString("payload check"u8), payload);
         Assert.DoesNotContain(Convert.ToHexString("ProbeState"u8), payload);
-        Assert.DoesNotContain(Convert.ToHexString("KeyGrains.Tests"u8), payload);
+        Assert.DoesNotContain(Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(typeof(ProbeState).Namespace!)), payload);
     }
 
     [Fact]

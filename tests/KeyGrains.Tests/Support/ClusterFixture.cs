@@ -24,25 +24,17 @@ public sealed class ClusterFixture : IAsyncLifetime
     public KeyGrains.Keys.ActiveKeys ActiveKeys =>
         Cluster.GetSiloServiceProvider(Cluster.Silos[0].SiloAddress).GetRequiredService<KeyGrains.Keys.ActiveKeys>();
 
-    public async Task InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
+    public async Task InitializeAsync() => Cluster = await TestClusters.StartAsync(
+        1,
+        storage: silo =>
         {
             silo.AddMemoryGrainStorage(InnerStorage);
             silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name, (sp, _) =>
                 Storage = new FaultyStorage(sp.GetRequiredKeyedService<IGrainStorage>(InnerStorage)));
             silo.Services.AddSingleton(new AuthorityClock(Clock));
             silo.AddIncomingGrainCallFilter<KeyGrains.Storage.StorageFailureFilter>();
-        });
-        builder.ConfigureSiloHost((_, host) =>
-        {
-            host.Services.AddKeyGrainsDomain(host.Configuration);
-            host.Services.Configure<AuthorityOptions>(o => o.LastUseReportPeriod = LastUseReportPeriod);
-        });
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-    }
+        },
+        host: host => host.Services.Configure<AuthorityOptions>(o => o.LastUseReportPeriod = LastUseReportPeriod));
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 

@@ -1,4 +1,5 @@
 using KeyGrains.Audit;
+using KeyGrains.Organizations.KeyChanges;
 using Microsoft.Extensions.Logging;
 
 namespace KeyGrains.Organizations;
@@ -7,7 +8,7 @@ public sealed partial class OrganizationGrain
 {
     public async Task<AuditPage> GetAudit(int limit, long? before)
     {
-        if (!S.Exists)
+        if (!State.Exists)
         {
             throw DomainException.NotFound("The organization");
         }
@@ -23,7 +24,7 @@ public sealed partial class OrganizationGrain
         }
 
         await FlushAuditAsync();
-        var newest = before is { } b ? Math.Min(b - 1, S.AuditCount) : S.AuditCount;
+        var newest = before is { } b ? Math.Min(b - 1, State.AuditCount) : State.AuditCount;
         var items = new List<AuditEvent>(limit);
         for (var segment = AuditLogGrain.SegmentOf(newest); segment >= 0 && newest >= 1 && items.Count < limit; segment--)
         {
@@ -43,7 +44,15 @@ public sealed partial class OrganizationGrain
 
     /// <summary>Adds an event to the outbox; it becomes durable with the next commit.</summary>
     private void RecordAudit(string action, Caller caller, string target, Dictionary<string, string>? details = null) =>
-        S.AuditOutbox.Add(new AuditEvent(++S.AuditCount, Now, caller.Actor, action, target, caller.SourceIp, details));
+        State.AuditOutbox.Add(new AuditEvent(++State.AuditCount, Now, caller.Actor, action, target, caller.SourceIp, details));
+
+    private void RecordAudit(AuditEntry? entry)
+    {
+        if (entry is not null)
+        {
+            RecordAudit(entry.Action, entry.Caller, entry.Target, entry.Details);
+        }
+    }
 
     /// <summary>
     /// Hands committed events to the log's segments. A failure leaves them in the outbox for the
@@ -51,20 +60,20 @@ public sealed partial class OrganizationGrain
     /// </summary>
     private async Task FlushAuditAsync()
     {
-        if (S.AuditOutbox.Count == 0)
+        if (State.AuditOutbox.Count == 0)
         {
             return;
         }
 
         try
         {
-            foreach (var group in S.AuditOutbox.GroupBy(e => AuditLogGrain.SegmentOf(e.Id)))
+            foreach (var group in State.AuditOutbox.GroupBy(e => AuditLogGrain.SegmentOf(e.Id)))
             {
                 await GrainFactory.GetGrain<IAuditLogGrain>(AuditLogGrain.Key(OrgId, group.Key)).Append([.. group]);
             }
 
             // Cleared in memory only; the next commit drops them from storage too.
-            S.AuditOutbox.Clear();
+            State.AuditOutbox.Clear();
         }
         catch (Exception ex)
         {

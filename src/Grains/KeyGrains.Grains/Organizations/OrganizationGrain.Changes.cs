@@ -1,4 +1,5 @@
 using KeyGrains.Keys;
+using KeyGrains.Organizations.KeyChanges;
 using Microsoft.Extensions.Logging;
 
 namespace KeyGrains.Organizations;
@@ -6,27 +7,25 @@ namespace KeyGrains.Organizations;
 public sealed partial class OrganizationGrain
 {
     /// <summary>
-    /// Makes key grains hold what this state says. The state (with <paramref name="changes"/> as
-    /// pending) is written first, then the key grains are told, then the pending marks are cleared.
-    /// A change recovered forwards is audited with the intent; one that would be undone is audited
-    /// only once it is complete, so the log never shows what did not happen.
+    /// Makes key grains hold what this state says. The state, with <paramref name="change"/> among
+    /// the unfinished, is written first; then the key grains are told; then the mark is cleared. The
+    /// change is audited in the first write or the last, as <see cref="KeyChange.RecoversForwards"/> says.
     /// </summary>
-    private async Task PushAsync(PendingKeyChange[] changes, Action audit)
+    private async Task ChangeKeysAsync(KeyChange change)
     {
-        var forwardOnly = Array.TrueForAll(changes, c => c.Recovery is Recovery.PushCurrent or Recovery.Remove);
-        S.Pending.AddRange(changes);
-        if (forwardOnly)
+        State.Unfinished.Add(change);
+        if (change.RecoversForwards)
         {
-            audit();
+            RecordAudit(change.Audit);
         }
 
         await CommitAsync();
-        await TellKeyGrainsAsync(changes);
+        await TellKeyGrainsAsync(change.KeyIds);
 
-        S.Pending.RemoveAll(p => Array.IndexOf(changes, p) >= 0);
-        if (!forwardOnly)
+        State.Unfinished.Remove(change);
+        if (!change.RecoversForwards)
         {
-            audit();
+            RecordAudit(change.Audit);
         }
 
         await CommitAsync();
@@ -34,49 +33,42 @@ public sealed partial class OrganizationGrain
     }
 
     /// <summary>
-    /// Finishes or undoes whatever an earlier call left pending. Undoing means restoring the previous
-    /// record (or dropping a key that was being created) and then pushing that forwards.
+    /// Finishes or undoes whatever an earlier call left unfinished: each change puts into the state
+    /// what its keys must be, and that is pushed forwards.
     /// </summary>
     private async Task RecoverAsync()
     {
-        if (S.Pending.Count == 0)
+        // State stored before KeyChange existed marks its unfinished changes the old way.
+        State.Unfinished.AddRange(State.LegacyPending.Select(p => p.ToKeyChange()));
+        State.LegacyPending.Clear();
+        if (State.Unfinished.Count == 0)
         {
             return;
         }
 
-        var forwards = new PendingKeyChange[S.Pending.Count];
-        for (var i = 0; i < forwards.Length; i++)
+        var keyIds = new List<string>();
+        foreach (var change in State.Unfinished)
         {
-            var pending = S.Pending[i];
-            switch (pending.Recovery)
-            {
-                case Recovery.RestorePrevious when pending.Previous is { } previous:
-                    S.Keys[pending.KeyId] = previous with { Version = ++S.KeyVersion, LastUsedAt = S.Keys.GetValueOrDefault(pending.KeyId)?.LastUsedAt };
-                    break;
-                case Recovery.Discard:
-                    S.Keys.Remove(pending.KeyId);
-                    break;
-            }
-
-            forwards[i] = new PendingKeyChange(pending.KeyId, S.Keys.ContainsKey(pending.KeyId) ? Recovery.PushCurrent : Recovery.Remove);
+            change.Recover(State);
+            keyIds.AddRange(change.KeyIds);
         }
 
-        logger.LogInformation("Organization {OrgId}: recovering {Count} unfinished key change(s)", OrgId, forwards.Length);
-        S.Pending.Clear();
-        await PushAsync(forwards, static () => { });
+        logger.LogInformation("Organization {OrgId}: recovering {Count} unfinished key change(s)", OrgId, keyIds.Count);
+        State.Unfinished.Clear();
+        await ChangeKeysAsync(new KeysRecovered([.. keyIds]));
     }
 
-    private Task TellKeyGrainsAsync(PendingKeyChange[] changes)
+    private Task TellKeyGrainsAsync(IReadOnlyList<string> keyIds)
     {
-        var calls = new Task[changes.Length];
-        for (var i = 0; i < changes.Length; i++)
+        var calls = new Task[keyIds.Count];
+        for (var i = 0; i < calls.Length; i++)
         {
-            var replica = GrainFactory.GetGrain<IKeyReplica>(changes[i].KeyId);
-            calls[i] = S.Keys.TryGetValue(changes[i].KeyId, out var record) ? replica.Apply(record) : replica.Remove();
+            var replica = GrainFactory.GetGrain<IKeyReplica>(keyIds[i]);
+            calls[i] = State.Keys.TryGetValue(keyIds[i], out var record) ? replica.Apply(record) : replica.Remove();
         }
 
         return Task.WhenAll(calls);
     }
 
-    private long NextVersion() => ++S.KeyVersion;
+    private long NextVersion() => ++State.KeyVersion;
 }

@@ -1,4 +1,5 @@
 using KeyGrains.Keys;
+using KeyGrains.Organizations.KeyChanges;
 
 namespace KeyGrains.Organizations;
 
@@ -14,14 +15,14 @@ public sealed partial class OrganizationGrain
         var allowedIps = Rules.AllowedIps(request.AllowedIps);
         DateTimeOffset? expiresAt = request.ExpiresAt is { } e ? Rules.ExpiresAt(e, now) : null;
 
-        if (S.Plan == Plan.Free)
+        if (State.Plan == Plan.Free)
         {
             throw new DomainException(ErrorCode.PlanRestriction, "The free plan cannot create API keys.");
         }
 
-        if (ActiveKeyCount(now) >= S.KeyLimit)
+        if (ActiveKeyCount(now) >= State.KeyLimit)
         {
-            throw new DomainException(ErrorCode.KeyLimitReached, $"The organization has reached its limit of {S.KeyLimit} active keys.");
+            throw new DomainException(ErrorCode.KeyLimitReached, $"The organization has reached its limit of {State.KeyLimit} active keys.");
         }
 
         var id = NewKeyId();
@@ -42,41 +43,9 @@ public sealed partial class OrganizationGrain
             CreatedAt = now,
             CreatedBy = caller.Actor,
         };
-        S.Keys[id] = record;
-        await PushAsync([new(id, Recovery.Discard)], () =>
-            RecordAudit(AuditActions.KeyCreated, caller, "key:" + id, new() { ["name"] = name, ["roles"] = string.Join(',', roles) }));
+        State.Keys[id] = record;
+        await ChangeKeysAsync(KeyCreated.By(caller, record));
         return new NewKey(record.ToInfo(now), secret);
-    }
-
-    public async Task<KeyPage> ListKeys(KeyQuery query)
-    {
-        await EnsureReadyAsync();
-        if (query.Limit is < 1 or > 1000)
-        {
-            throw DomainException.Invalid("limit", "The limit must be between 1 and 1000.");
-        }
-
-        var after = query.Cursor is null ? default(Position?) : Position.Parse(query.Cursor);
-        var now = Now;
-        var matches = new List<KeyRecord>();
-        foreach (var record in S.Keys.Values)
-        {
-            if (Matches(record, query, now) && (after is not { } a || Position.Of(record).CompareTo(a) > 0))
-            {
-                matches.Add(record);
-            }
-        }
-
-        matches.Sort(static (x, y) => Position.Of(x).CompareTo(Position.Of(y)));
-        var count = Math.Min(query.Limit, matches.Count);
-        var items = new KeyInfo[count];
-        for (var i = 0; i < count; i++)
-        {
-            items[i] = matches[i].ToInfo(now);
-        }
-
-        var next = matches.Count > count ? Position.Of(matches[count - 1]).ToString() : null;
-        return new KeyPage(items, next);
     }
 
     public async Task<KeyInfo> GetKey(string keyId)
@@ -138,15 +107,14 @@ public sealed partial class OrganizationGrain
             throw DomainException.Invalid("roles", "A key needs at least one role.");
         }
 
-        if (current.StatusAt(now) != KeyStatus.Active && updated.StatusAt(now) == KeyStatus.Active && ActiveKeyCount(now) >= S.KeyLimit)
+        if (current.StatusAt(now) != KeyStatus.Active && updated.StatusAt(now) == KeyStatus.Active && ActiveKeyCount(now) >= State.KeyLimit)
         {
-            throw new DomainException(ErrorCode.KeyLimitReached, $"The organization has reached its limit of {S.KeyLimit} active keys.");
+            throw new DomainException(ErrorCode.KeyLimitReached, $"The organization has reached its limit of {State.KeyLimit} active keys.");
         }
 
-        S.Keys[keyId] = updated with { Version = NextVersion() };
-        await PushAsync([new(keyId, Recovery.RestorePrevious, current)], () =>
-            RecordAudit(AuditActions.KeyUpdated, caller, "key:" + keyId, new() { ["fields"] = string.Join(',', changed) }));
-        return S.Keys[keyId].ToInfo(now);
+        State.Keys[keyId] = updated with { Version = NextVersion() };
+        await ChangeKeysAsync(KeyUpdated.By(caller, current, changed));
+        return State.Keys[keyId].ToInfo(now);
     }
 
     public async Task<KeyInfo> RevokeKey(string keyId, Caller caller)
@@ -159,10 +127,9 @@ public sealed partial class OrganizationGrain
             return current.ToInfo(now);
         }
 
-        S.Keys[keyId] = current with { RevokedAt = now, Version = NextVersion() };
-        await PushAsync([new(keyId, Recovery.PushCurrent)], () =>
-            RecordAudit(AuditActions.KeyRevoked, caller, "key:" + keyId));
-        return S.Keys[keyId].ToInfo(now);
+        State.Keys[keyId] = current with { RevokedAt = now, Version = NextVersion() };
+        await ChangeKeysAsync(KeyRevoked.By(caller, keyId));
+        return State.Keys[keyId].ToInfo(now);
     }
 
     public async Task<NewKey> RotateKey(string keyId, int gracePeriodSeconds, Caller caller)
@@ -178,7 +145,7 @@ public sealed partial class OrganizationGrain
 
         var secret = ApiKeyFormat.NewKey(keyId);
         var previousExpiresAt = now.AddSeconds(grace);
-        S.Keys[keyId] = current with
+        State.Keys[keyId] = current with
         {
             Version = NextVersion(),
             SecretHash = ApiKeyFormat.Hash(secret),
@@ -187,22 +154,20 @@ public sealed partial class OrganizationGrain
             PreviousSecretHash = grace > 0 ? current.SecretHash : null,
             PreviousSecretExpiresAt = previousExpiresAt,
         };
-        await PushAsync([new(keyId, Recovery.RestorePrevious, current)], () =>
-            RecordAudit(AuditActions.KeyRotated, caller, "key:" + keyId, new() { ["gracePeriodSeconds"] = grace.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
-        return new NewKey(S.Keys[keyId].ToInfo(now), secret, previousExpiresAt);
+        await ChangeKeysAsync(KeyRotated.By(caller, current, grace));
+        return new NewKey(State.Keys[keyId].ToInfo(now), secret, previousExpiresAt);
     }
 
     public async Task DeleteKey(string keyId, Caller caller)
     {
         await EnsureReadyAsync();
         FindKey(keyId);
-        S.Keys.Remove(keyId);
-        await PushAsync([new(keyId, Recovery.Remove)], () =>
-            RecordAudit(AuditActions.KeyDeleted, caller, "key:" + keyId));
+        State.Keys.Remove(keyId);
+        await ChangeKeysAsync(KeyDeleted.By(caller, keyId));
     }
 
     private KeyRecord FindKey(string keyId) =>
-        S.Keys.TryGetValue(keyId, out var record) ? record : throw DomainException.NotFound("The key");
+        State.Keys.TryGetValue(keyId, out var record) ? record : throw DomainException.NotFound("The key");
 
     private string NewKeyId()
     {
@@ -211,48 +176,8 @@ public sealed partial class OrganizationGrain
         {
             id = ApiKeyFormat.NewId();
         }
-        while (S.Keys.ContainsKey(id));
+        while (State.Keys.ContainsKey(id));
 
         return id;
-    }
-
-    private static bool Matches(KeyRecord record, KeyQuery query, DateTimeOffset now)
-    {
-        var status = record.StatusAt(now);
-        var statusMatches = query.Status switch
-        {
-            KeyStatusFilter.Active => status == KeyStatus.Active,
-            KeyStatusFilter.Revoked => status == KeyStatus.Revoked,
-            KeyStatusFilter.Expired => status == KeyStatus.Expired,
-            _ => true,
-        };
-        return statusMatches
-            && (string.IsNullOrEmpty(query.Search)
-                || record.Name.Contains(query.Search, StringComparison.OrdinalIgnoreCase)
-                || record.Description?.Contains(query.Search, StringComparison.OrdinalIgnoreCase) == true);
-    }
-
-    /// <summary>Where a key stands in a list: newest first, then by id; also the page cursor.</summary>
-    private readonly record struct Position(long Ticks, string Id) : IComparable<Position>
-    {
-        public static Position Of(KeyRecord record) => new(record.CreatedAt.UtcTicks, record.Id);
-
-        public static Position Parse(string cursor)
-        {
-            var dot = cursor.IndexOf('.');
-            return dot > 0
-                && long.TryParse(cursor.AsSpan(0, dot), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
-                && ApiKeyFormat.IsValidId(cursor.AsSpan(dot + 1))
-                ? new Position(ticks, cursor[(dot + 1)..])
-                : throw DomainException.Invalid("cursor", "The cursor is not valid.");
-        }
-
-        public int CompareTo(Position other)
-        {
-            var byTime = other.Ticks.CompareTo(Ticks);
-            return byTime != 0 ? byTime : string.CompareOrdinal(other.Id, Id);
-        }
-
-        public override string ToString() => Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture) + "." + Id;
     }
 }

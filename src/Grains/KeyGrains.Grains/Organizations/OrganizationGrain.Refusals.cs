@@ -8,7 +8,7 @@ public sealed partial class OrganizationGrain
     {
         // Nothing is written for an organization that does not exist; the web API asks in the
         // background either way, so a refusal costs its caller the same whether or not it does.
-        if (!state.State.Exists || refusals.Length == 0)
+        if (!State.Exists || refusals.Length == 0)
         {
             return;
         }

@@ -1,4 +1,5 @@
 using KeyGrains.Keys;
+using KeyGrains.Organizations.KeyChanges;
 
 namespace KeyGrains.Organizations;
 
@@ -7,13 +8,13 @@ public sealed partial class OrganizationGrain
     public async Task<RoleInfo[]> GetRoles()
     {
         await EnsureReadyAsync();
-        var roles = new List<RoleInfo>(BuiltInRoles.All.Length + S.Roles.Count);
+        var roles = new List<RoleInfo>(BuiltInRoles.All.Length + State.Roles.Count);
         foreach (var role in BuiltInRoles.All)
         {
             roles.Add(new RoleInfo(role.Name, role.Description, role.Permissions, BuiltIn: true));
         }
 
-        foreach (var role in S.Roles.Values.OrderBy(r => r.Name, StringComparer.Ordinal))
+        foreach (var role in State.Roles.Values.OrderBy(r => r.Name, StringComparer.Ordinal))
         {
             roles.Add(new RoleInfo(role.Name, role.Description, role.Permissions, BuiltIn: false));
         }
@@ -35,9 +36,8 @@ public sealed partial class OrganizationGrain
         }
 
         var role = new RoleRecord(name, Rules.Description(description), Rules.RolePermissions(permissions));
-        S.Roles[name] = role;
-        var changes = ReresolveKeysHolding(name, dropRole: false);
-        await PushAsync(changes, () => RecordAudit(AuditActions.RoleUpserted, caller, "role:" + name, new() { ["permissions"] = string.Join(',', role.Permissions) }));
+        State.Roles[name] = role;
+        await ChangeKeysAsync(RoleChanged.Upserted(caller, role, ReresolveKeysHolding(name, dropRole: false)));
         return new RoleInfo(role.Name, role.Description, role.Permissions, BuiltIn: false);
     }
 
@@ -50,13 +50,13 @@ public sealed partial class OrganizationGrain
             throw new DomainException(ErrorCode.Conflict, $"The built-in role '{name}' cannot be deleted.");
         }
 
-        if (!S.Roles.ContainsKey(name))
+        if (!State.Roles.ContainsKey(name))
         {
             throw DomainException.NotFound("The role");
         }
 
         var now = Now;
-        foreach (var record in S.Keys.Values)
+        foreach (var record in State.Keys.Values)
         {
             if (record.StatusAt(now) == KeyStatus.Active && Array.IndexOf(record.Roles, name) >= 0)
             {
@@ -64,9 +64,8 @@ public sealed partial class OrganizationGrain
             }
         }
 
-        S.Roles.Remove(name);
-        var changes = ReresolveKeysHolding(name, dropRole: true);
-        await PushAsync(changes, () => RecordAudit(AuditActions.RoleDeleted, caller, "role:" + name));
+        State.Roles.Remove(name);
+        await ChangeKeysAsync(RoleChanged.Deleted(caller, name, ReresolveKeysHolding(name, dropRole: true)));
     }
 
     /// <summary>Existing, distinct roles (1 to 20) and the union of the permissions they grant.</summary>
@@ -112,12 +111,13 @@ public sealed partial class OrganizationGrain
     }
 
     private RoleRecord? FindRole(string? name) =>
-        name is null ? null : BuiltInRoles.Find(name) ?? S.Roles.GetValueOrDefault(name);
+        name is null ? null : BuiltInRoles.Find(name) ?? State.Roles.GetValueOrDefault(name);
 
-    private PendingKeyChange[] ReresolveKeysHolding(string role, bool dropRole)
+    /// <summary>Gives every key holding <paramref name="role"/> the permissions that now follow; returns their ids.</summary>
+    private string[] ReresolveKeysHolding(string role, bool dropRole)
     {
-        var changes = new List<PendingKeyChange>();
-        foreach (var record in S.Keys.Values.ToArray())
+        var heldBy = new List<string>();
+        foreach (var record in State.Keys.Values.ToArray())
         {
             if (Array.IndexOf(record.Roles, role) < 0)
             {
@@ -125,10 +125,10 @@ public sealed partial class OrganizationGrain
             }
 
             var roles = dropRole ? Array.FindAll(record.Roles, r => r != role) : record.Roles;
-            S.Keys[record.Id] = record with { Roles = roles, Permissions = PermissionsOf(roles), Version = NextVersion() };
-            changes.Add(new PendingKeyChange(record.Id, Recovery.PushCurrent));
+            State.Keys[record.Id] = record with { Roles = roles, Permissions = PermissionsOf(roles), Version = NextVersion() };
+            heldBy.Add(record.Id);
         }
 
-        return [.. changes];
+        return [.. heldBy];
     }
 }

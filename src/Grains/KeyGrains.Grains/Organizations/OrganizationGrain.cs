@@ -19,7 +19,7 @@ public sealed partial class OrganizationGrain(
     private bool _lastUsedDirty;
     private IGrainTimer? _lastUsedSave;
 
-    private OrganizationState S => state.State;
+    private OrganizationState State => state.State;
 
     private string OrgId => this.GetPrimaryKeyString();
 
@@ -41,7 +41,7 @@ public sealed partial class OrganizationGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_lastUsedDirty && S.Exists)
+        if (_lastUsedDirty && State.Exists)
         {
             try
             {
@@ -56,44 +56,44 @@ public sealed partial class OrganizationGrain(
 
     public async Task<OrgInfo> Create(CreateOrg request, Caller caller)
     {
-        if (S.Exists)
+        if (State.Exists)
         {
             throw new DomainException(ErrorCode.Conflict, $"An organization with id '{OrgId}' already exists.", "id");
         }
 
         var limit = request.KeyLimit ?? options.Value.DefaultKeyLimit;
-        S.Name = Rules.OrgName(request.Name);
-        S.Plan = Rules.Plan(request.Plan);
-        S.KeyLimit = Rules.KeyLimit(limit);
-        S.CreatedAt = Now;
-        S.Exists = true;
-        RecordAudit(AuditActions.OrgCreated, caller, "org:" + OrgId, new() { ["name"] = S.Name, ["plan"] = Rules.PlanName(S.Plan) });
+        State.Name = Rules.OrgName(request.Name);
+        State.Plan = Rules.Plan(request.Plan);
+        State.KeyLimit = Rules.KeyLimit(limit);
+        State.CreatedAt = Now;
+        State.Exists = true;
+        RecordAudit(AuditActions.OrgCreated, caller, "org:" + OrgId, new() { ["name"] = State.Name, ["plan"] = Rules.PlanName(State.Plan) });
         await CommitAsync();
         await FlushAuditAsync();
         return Info();
     }
 
-    public Task<OrgInfo?> Get() => Task.FromResult(S.Exists ? Info() : null);
+    public Task<OrgInfo?> Get() => Task.FromResult(State.Exists ? Info() : null);
 
     public async Task<OrgInfo> Update(UpdateOrg request, Caller caller)
     {
         await EnsureReadyAsync();
         var changed = new Dictionary<string, string>();
-        if (request.Name is { } name && name != S.Name)
+        if (request.Name is { } name && name != State.Name)
         {
-            S.Name = Rules.OrgName(name);
-            changed["name"] = S.Name;
+            State.Name = Rules.OrgName(name);
+            changed["name"] = State.Name;
         }
 
-        if (request.Plan is { } plan && plan != S.Plan)
+        if (request.Plan is { } plan && plan != State.Plan)
         {
-            S.Plan = Rules.Plan(plan);
+            State.Plan = Rules.Plan(plan);
             changed["plan"] = Rules.PlanName(plan);
         }
 
-        if (request.KeyLimit is { } limit && limit != S.KeyLimit)
+        if (request.KeyLimit is { } limit && limit != State.KeyLimit)
         {
-            S.KeyLimit = Rules.KeyLimit(limit);
+            State.KeyLimit = Rules.KeyLimit(limit);
             changed["keyLimit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
@@ -111,9 +111,9 @@ public sealed partial class OrganizationGrain(
     {
         foreach (var (keyId, at) in uses)
         {
-            if (S.Keys.TryGetValue(keyId, out var record) && !(record.LastUsedAt >= at))
+            if (State.Keys.TryGetValue(keyId, out var record) && !(record.LastUsedAt >= at))
             {
-                S.Keys[keyId] = record with { LastUsedAt = at };
+                State.Keys[keyId] = record with { LastUsedAt = at };
                 _lastUsedDirty = true;
             }
         }
@@ -133,7 +133,7 @@ public sealed partial class OrganizationGrain(
     {
         _lastUsedSave?.Dispose();
         _lastUsedSave = null;
-        if (_lastUsedDirty && S.Exists)
+        if (_lastUsedDirty && State.Exists)
         {
             try
             {
@@ -146,12 +146,12 @@ public sealed partial class OrganizationGrain(
         }
     }
 
-    private OrgInfo Info() => new(OrgId, S.Name, S.Plan, S.KeyLimit, ActiveKeyCount(Now), S.CreatedAt);
+    private OrgInfo Info() => new(OrgId, State.Name, State.Plan, State.KeyLimit, ActiveKeyCount(Now), State.CreatedAt);
 
     private int ActiveKeyCount(DateTimeOffset now)
     {
         var count = 0;
-        foreach (var record in S.Keys.Values)
+        foreach (var record in State.Keys.Values)
         {
             if (record.StatusAt(now) == KeyStatus.Active)
             {
@@ -165,7 +165,7 @@ public sealed partial class OrganizationGrain(
     /// <summary>The organization exists and no earlier change is left half done.</summary>
     private async Task EnsureReadyAsync()
     {
-        if (!S.Exists)
+        if (!State.Exists)
         {
             throw DomainException.NotFound("The organization");
         }

@@ -1,4 +1,5 @@
 using KeyGrains.Keys;
+using KeyGrains.Organizations.KeyChanges;
 
 namespace KeyGrains.Organizations;
 
@@ -18,10 +19,10 @@ public sealed class OrganizationState
     [Id(6)] public Dictionary<string, KeyRecord> Keys { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Key grains that may not yet hold what this state says, written before they are told, so a
-    /// crash in between is finished (or undone) on the next call or activation.
+    /// Unfinished changes as state stored before <see cref="KeyChange"/> held them. Nothing adds to
+    /// it any more; recovery moves what it holds into <see cref="Unfinished"/>. The id stays theirs.
     /// </summary>
-    [Id(7)] public List<PendingKeyChange> Pending { get; set; } = [];
+    [Id(7)] public List<LegacyPendingKeyChange> LegacyPending { get; set; } = [];
 
     /// <summary>The id of the newest audit event.</summary>
     [Id(8)] public long AuditCount { get; set; }
@@ -31,6 +32,12 @@ public sealed class OrganizationState
 
     /// <summary>The last version handed to a key record; every change to a key takes the next.</summary>
     [Id(10)] public long KeyVersion { get; set; }
+
+    /// <summary>
+    /// Changes whose key grains may not yet hold what this state says, written before they are
+    /// told, so a crash in between is finished (or undone) on the next call or activation.
+    /// </summary>
+    [Id(11)] public List<KeyChange> Unfinished { get; set; } = [];
 }
 
 [GenerateSerializer, Immutable, Alias("kg.RoleRecord")]
@@ -38,26 +45,3 @@ public sealed record RoleRecord(
     [property: Id(0)] string Name,
     [property: Id(1)] string? Description,
     [property: Id(2)] string[] Permissions);
-
-/// <summary>What recovery does for a key whose grain may not have been told of a change.</summary>
-[GenerateSerializer, Alias("kg.Recovery")]
-public enum Recovery
-{
-    /// <summary>Finish the change: push the record this state holds (revocations, role changes).</summary>
-    PushCurrent = 0,
-
-    /// <summary>Undo the change: the caller saw a failure and never got its result (updates, rotations).</summary>
-    RestorePrevious = 1,
-
-    /// <summary>Undo a creation whose secret the caller never received.</summary>
-    Discard = 2,
-
-    /// <summary>Finish a deletion.</summary>
-    Remove = 3,
-}
-
-[GenerateSerializer, Immutable, Alias("kg.PendingKeyChange")]
-public sealed record PendingKeyChange(
-    [property: Id(0)] string KeyId,
-    [property: Id(1)] Recovery Recovery,
-    [property: Id(2)] KeyRecord? Previous = null);

@@ -1,8 +1,9 @@
 using KeyGrains.Hosting;
 
-namespace KeyGrains.Tests.Storage;
+namespace KeyGrains.Testing;
 
-// A grain of the tests' own, so the storage tests do not move with the real grains.
+// A grain of the tests' own, so the storage and failover tests do not move with the real grains.
+[Alias("kg.test.probe")]
 public interface IProbeGrain : IGrainWithStringKey
 {
     Task<ProbeState> Get();
@@ -10,6 +11,9 @@ public interface IProbeGrain : IGrainWithStringKey
     Task<string?> GetETag();
 
     Task Set(string value);
+
+    /// <summary>The silo this activation lives on, to find grains that a killed silo held.</summary>
+    Task<string> Silo();
 }
 
 [GenerateSerializer, Alias("kg.test.probe-state")]
@@ -21,7 +25,8 @@ public sealed record ProbeState
 }
 
 public sealed class ProbeGrain(
-    [PersistentState("probe", GrainStorage.Name)] IPersistentState<ProbeState> state) : Grain, IProbeGrain
+    [PersistentState("probe", GrainStorage.Name)] IPersistentState<ProbeState> state,
+    ILocalSiloDetails silo) : Grain, IProbeGrain
 {
     public Task<ProbeState> Get() => Task.FromResult(state.State);
 
@@ -32,4 +37,6 @@ public sealed class ProbeGrain(
         state.State = state.State with { Value = value, Writes = state.State.Writes + 1 };
         await state.WriteStateAsync();
     }
+
+    public Task<string> Silo() => Task.FromResult(silo.SiloAddress.ToString());
 }

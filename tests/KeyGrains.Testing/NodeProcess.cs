@@ -1,10 +1,13 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 
-namespace KeyGrains.Cluster.Tests.Processes;
+namespace KeyGrains.Testing;
 
 /// <summary>
-/// One <c>dotnet KeyGrains.*.dll</c> child process, its output kept in a log file. Disposing it
-/// always ends it (a frozen one included), so a failed test leaves nothing running.
+/// One <c>dotnet some.dll</c> child process (a KeyGrains program, or a test assembly's own entry
+/// point), its output kept in a log file. Disposing it always ends it (a frozen one included), so a
+/// failed test leaves nothing running.
 /// </summary>
 public sealed class NodeProcess : IAsyncDisposable
 {
@@ -28,7 +31,8 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public static NodeProcess Start(string name, string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string workDir)
     {
-        var start = new ProcessStartInfo("dotnet")
+        // The host that runs the tests, when there is one, rather than whichever dotnet is on PATH.
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             WorkingDirectory = workDir,
             RedirectStandardOutput = true,
@@ -66,6 +70,13 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGKILL, and wait until the kernel has reaped it (its files and ports are free again).</summary>
+    public async Task KillAsync()
+    {
+        Kill();
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>SIGSTOP: the process stays, its sockets stay open and silent, like a host that vanished.</summary>
     public Task FreezeAsync() => SignalAsync("STOP");
 
@@ -89,6 +100,14 @@ public sealed class NodeProcess : IAsyncDisposable
             Kill();
             await _process.WaitForExitAsync();
         }
+    }
+
+    /// <summary>A loopback port free right now, for a child's silo, gateway or HTTP endpoint.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public string Tail(int lines = 30)
