@@ -72,7 +72,7 @@ public sealed partial class HygieneTests
             secrets.Add(token[..^1]);
             using (var both = host.Client(bearer: guess, apiKey: admin.Str("key"))) { (await both.Get($"/v1/orgs/{org}/keys")).Problem(HttpStatusCode.Unauthorized, "unauthenticated"); }
 
-            Assert.NotEmpty(await host.RefusalEvents(org, 3));
+            Assert.NotEmpty(await host.RefusalEvents(org, 3, @operator));
             var audit = (await @operator.Get($"/v1/orgs/{org}/audit?limit=200")).Ok().Body.GetRawText();
             AssertNoSecret(secrets, "the audit log", Encoding.UTF8.GetBytes(audit));
         }

@@ -47,12 +47,12 @@ public static class Scenario
     /// The <c>auth.refused</c> events of <paramref name="orgId"/> once they count at least
     /// <paramref name="refusals"/> refused calls: refusals reach the audit log aggregated, a period later.
     /// </summary>
-    public static async Task<System.Text.Json.JsonElement[]> RefusalEvents(this ApiHost host, string orgId, int refusals)
+    public static async Task<System.Text.Json.JsonElement[]> RefusalEvents(this ApiHost host, string orgId, int refusals, HttpClient? by = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)
         {
-            var events = (await host.Operator.Get($"/v1/orgs/{orgId}/audit?limit=200")).Ok().Body.GetProperty("items").EnumerateArray()
+            var events = (await (by ?? host.Operator).Get($"/v1/orgs/{orgId}/audit?limit=200")).Ok().Body.GetProperty("items").EnumerateArray()
                 .Where(e => e.GetProperty("action").GetString() == "auth.refused").Select(e => e.Clone()).ToArray();
             var counted = events.Sum(e => int.Parse(e.GetProperty("details").GetProperty("count").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
             if (counted >= refusals || DateTime.UtcNow > deadline)
