@@ -52,7 +52,7 @@ public class GrainVerifyBenchmarks
     [Benchmark]
     public VerifyResult CachedVerify()
     {
-        ApiKeyFormat.TryParse(_key, out var id);
+        ApiKeyFormat.TryReadId(_key, out var id);
         _activeKeys.TryVerify(id, _key, System.Net.IPAddress.Loopback, _permissions, out var result);
         return result;
     }

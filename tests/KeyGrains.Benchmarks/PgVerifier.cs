@@ -36,7 +36,7 @@ public static class PgVerifier
                 return Results.BadRequest();
             }
 
-            if (!ApiKeyFormat.TryParse(key, out var id))
+            if (!ApiKeyFormat.TryReadId(key, out var id))
             {
                 return Results.Ok(new Answer(false, "NOT_FOUND"));
             }
@@ -73,7 +73,7 @@ public static class PgVerifier
         await using var copy = await connection.BeginBinaryImportAsync($"COPY {Table} (id, hash) FROM STDIN (FORMAT BINARY)");
         foreach (var key in keys)
         {
-            var id = ApiKeyFormat.TryParse(key, out var span) ? span.ToString() : throw new ArgumentException("Not a key.", nameof(keys));
+            var id = ApiKeyFormat.TryReadId(key, out var span) ? span.ToString() : throw new ArgumentException("Not a key.", nameof(keys));
             await copy.StartRowAsync();
             await copy.WriteAsync(id);
             await copy.WriteAsync(ApiKeyFormat.Hash(key));

@@ -58,7 +58,7 @@ public static class ScaleSuite
         for (var i = 0; i < Samples; i++)
         {
             var key = sample[random.Next(sample.Count)];
-            ApiKeyFormat.TryParse(key, out var id);
+            ApiKeyFormat.TryReadId(key, out var id);
             var grain = cluster.Client.GetGrain<IApiKeyGrain>(id.ToString());
             var started = Stopwatch.GetTimestamp();
             var result = await grain.Verify(new VerifyRequest(key, null, ["clusters:read"]));
@@ -86,12 +86,12 @@ public static class ScaleSuite
     private static async Task<List<string>> LoadAsync(IClusterClient client, int start, int count, int keep)
     {
         var kept = new List<string>(keep);
-        var hash = ApiKeyFormat.Hash(ApiKeyFormat.NewKey(ApiKeyFormat.NewId()));
+        var hash = ApiKeyFormat.Hash(KeyTagger.Legacy.NewKey(ApiKeyFormat.NewId()));
         var every = keep == 0 ? int.MaxValue : Math.Max(1, count / keep);
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
         {
             var id = ApiKeyFormat.NewId();
-            var secret = ApiKeyFormat.NewKey(id);
+            var secret = KeyTagger.Legacy.NewKey(id);
             var record = new KeyRecord
             {
                 Id = id,

@@ -54,7 +54,7 @@ public sealed partial class HygieneTests
             var fenced = await host.NewKey(org, ["ops"], allowedIps: ["10.0.0.0/8"], by: adminClient);
             var rotated = (await adminClient.Post($"/v1/orgs/{org}/keys/{fenced.Str("id")}/rotate", new { gracePeriodSeconds = 600 })).Ok();
             var doomed = await host.NewKey(org, ["viewer"], by: adminClient);
-            var guess = ApiKeyFormat.NewKey(admin.Str("id"));
+            var guess = KeyTagger.Legacy.NewKey(admin.Str("id"));
             secrets.AddRange([admin.Str("key"), fenced.Str("key"), rotated.Str("key"), doomed.Str("key"), guess]);
 
             foreach (var key in new[] { fenced.Str("key"), rotated.Str("key") })

@@ -6,7 +6,7 @@ namespace KeyGrains.Security.Tests;
 /// <summary>A type that holds a secret never prints it: a log line of the object must not leak it.</summary>
 public sealed class SecretPrintingTests
 {
-    private static readonly string Secret = ApiKeyFormat.NewKey(ApiKeyFormat.NewId());
+    private static readonly string Secret = KeyTagger.Legacy.NewKey(ApiKeyFormat.NewId());
 
     public static TheoryData<string, object> Holders() => new()
     {

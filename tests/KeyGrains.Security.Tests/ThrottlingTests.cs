@@ -173,7 +173,7 @@ public sealed class ThrottlingTests(ProxyFixture fixture)
     /// <summary>A well-formed key for the same id with another secret: a guess that passes the checksum.</summary>
     private static string Wrong(string key)
     {
-        ApiKeyFormat.TryParse(key, out var id);
-        return ApiKeyFormat.NewKey(id.ToString());
+        ApiKeyFormat.TryReadId(key, out var id);
+        return KeyTagger.Legacy.NewKey(id.ToString());
     }
 }

@@ -2,15 +2,17 @@ namespace KeyGrains.Tests;
 
 public sealed class ApiKeyFormatTests
 {
+    private static readonly KeyTagger Tagger = new([System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)], acceptLegacy: false);
+
     [Fact]
     public void NewKey_RoundTripsAndCarriesItsId()
     {
         var id = ApiKeyFormat.NewId();
-        var key = ApiKeyFormat.NewKey(id);
+        var key = Tagger.NewKey(id);
 
         Assert.StartsWith("kg_", key);
         Assert.Equal(ApiKeyFormat.Length, key.Length);
-        Assert.True(ApiKeyFormat.TryParse(key, out var parsed));
+        Assert.True(Tagger.TryParse(key, out var parsed));
         Assert.Equal(id, parsed.ToString());
     }
 
@@ -18,14 +20,14 @@ public sealed class ApiKeyFormatTests
     public void NewKey_IsDifferentEveryTime()
     {
         var id = ApiKeyFormat.NewId();
-        var keys = Enumerable.Range(0, 1000).Select(_ => ApiKeyFormat.NewKey(id)).ToHashSet();
+        var keys = Enumerable.Range(0, 1000).Select(_ => Tagger.NewKey(id)).ToHashSet();
         Assert.Equal(1000, keys.Count);
     }
 
     [Fact]
     public void TryParse_RefusesEveryOneCharacterChange()
     {
-        var key = ApiKeyFormat.NewKey(ApiKeyFormat.NewId());
+        var key = Tagger.NewKey(ApiKeyFormat.NewId());
         for (var i = 0; i < key.Length; i++)
         {
             foreach (var c in "aZ0_9x")
@@ -36,7 +38,7 @@ public sealed class ApiKeyFormatTests
                 }
 
                 var changed = string.Concat(key.AsSpan(0, i), c.ToString(), key.AsSpan(i + 1));
-                Assert.False(ApiKeyFormat.TryParse(changed, out _), $"accepted a change at {i}: {c}");
+                Assert.False(Tagger.TryParse(changed, out _), $"accepted a change at {i}: {c}");
             }
         }
     }
@@ -46,12 +48,38 @@ public sealed class ApiKeyFormatTests
     [InlineData("kg_")]
     [InlineData("not a key at all")]
     [InlineData("KG_abcdefghijklmnop_0123456789012345678901234567890123456789012ABCDEF")]
-    public void TryParse_RefusesMalformedInput(string text) => Assert.False(ApiKeyFormat.TryParse(text, out _));
+    public void TryParse_RefusesMalformedInput(string text) => Assert.False(ApiKeyFormat.TryReadId(text, out _) || Tagger.TryParse(text, out _));
+
+    [Fact]
+    public void AKeyWithAPublicChecksum_IsRefused_UnlessLegacyKeysAreAccepted_AndAnotherSecretsTagIsRefused()
+    {
+        var legacy = KeyTagger.Legacy.NewKey(ApiKeyFormat.NewId());
+        var otherServer = new KeyTagger([System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)], acceptLegacy: false).NewKey(ApiKeyFormat.NewId());
+
+        Assert.True(ApiKeyFormat.TryReadId(legacy, out _));
+        Assert.False(Tagger.TryParse(legacy, out _));
+        Assert.False(Tagger.TryParse(otherServer, out _));
+        Assert.True(new KeyTagger([System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)], acceptLegacy: true).TryParse(legacy, out _));
+    }
+
+    [Fact]
+    public void AnAddedSecret_TagsNewKeys_AndKeysTaggedWithTheOlderOneStillParse()
+    {
+        var first = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var before = new KeyTagger([first], acceptLegacy: false);
+        var after = new KeyTagger([first, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)], acceptLegacy: false);
+        var old = before.NewKey(ApiKeyFormat.NewId());
+        var fresh = after.NewKey(ApiKeyFormat.NewId());
+
+        Assert.True(after.TryParse(old, out _));
+        Assert.True(after.TryParse(fresh, out _));
+        Assert.False(before.TryParse(fresh, out _));
+    }
 
     [Fact]
     public void Hash_IsSha256OfTheWholeKey()
     {
-        var key = ApiKeyFormat.NewKey(ApiKeyFormat.NewId());
+        var key = KeyTagger.Legacy.NewKey(ApiKeyFormat.NewId());
         Assert.Equal(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(key)), ApiKeyFormat.Hash(key));
     }
 }

@@ -13,7 +13,7 @@ namespace KeyGrains.WebApi.Tests;
 /// </summary>
 public sealed class KeyVerifierTests
 {
-    private static readonly string Key = ApiKeyFormat.NewKey(ApiKeyFormat.NewId());
+    private static readonly string Key = KeyTagger.Legacy.NewKey(ApiKeyFormat.NewId());
     private static readonly VerifyResult Revoked = new(VerifyCode.Revoked, KeyId: "k");
 
     [Fact]
@@ -72,6 +72,7 @@ public sealed class KeyVerifierTests
     private static KeyVerifier Verifier(ScriptedGrain grain, TimeSpan budget) => new(
         GrainFactoryProxy.For(grain),
         KeyGrains.Keys.NoNodeKeyCache.Instance,
+        KeyGrains.Keys.KeyTagSource.Of(KeyTagger.Legacy),
         Options.Create(new VerificationOptions { RetryBudget = budget }),
         TimeProvider.System,
         NullLogger<KeyVerifier>.Instance);

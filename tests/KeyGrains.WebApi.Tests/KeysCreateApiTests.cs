@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text.Json;
 
@@ -18,7 +19,7 @@ public sealed class KeysCreateApiTests(ApiFixture fixture)
         var secret = created.Str("key");
         var keyId = created.Str("id");
 
-        Assert.True(ApiKeyFormat.TryParse(secret, out var parsed));
+        Assert.True(_host.Services.GetRequiredService<KeyGrains.Keys.KeyTagSource>().Current!.TryParse(secret, out var parsed));
         Assert.Equal(keyId, parsed.ToString());
         Assert.Equal(secret[^4..], created.Str("last4"));
         Assert.Equal("active", created.Str("status"));

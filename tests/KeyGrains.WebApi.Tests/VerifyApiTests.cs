@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 
 namespace KeyGrains.WebApi.Tests;
@@ -28,7 +29,7 @@ public sealed class VerifyApiTests(ApiFixture fixture)
     [InlineData("not a key at all")]
     public async Task MalformedOrUnknown_ReturnsNotFound_WithNothingElse(string key)
     {
-        var presented = key.Length == 0 ? ApiKeyFormat.NewKey(ApiKeyFormat.NewId()) : key;
+        var presented = key.Length == 0 ? KeyTagger.Legacy.NewKey(ApiKeyFormat.NewId()) : key;
         var answer = (await _host.Verify(presented)).Ok();
         Assert.False(answer.Body.GetProperty("valid").GetBoolean());
         Assert.Equal("NOT_FOUND", answer.Str("code"));
@@ -41,8 +42,8 @@ public sealed class VerifyApiTests(ApiFixture fixture)
     {
         var id = await _host.NewOrg();
         var keyId = (await _host.NewKey(id, ["viewer"])).Str("id");
-        var forged = ApiKeyFormat.NewKey(keyId);
-        var answer = (await _host.Verify(forged)).Ok();
+        var wrongSecret = _host.Services.GetRequiredService<KeyGrains.Keys.KeyTagSource>().Current!.NewKey(keyId);
+        var answer = (await _host.Verify(wrongSecret)).Ok();
         Assert.Equal("NOT_FOUND", answer.Str("code"));
         Assert.False(answer.Body.TryGetProperty("keyId", out _));
     }

@@ -1,20 +1,20 @@
-using System.IO.Hashing;
 using System.Security.Cryptography;
 
 namespace KeyGrains;
 
 /// <summary>
-/// The presented key: <c>kg_&lt;id&gt;_&lt;secret&gt;&lt;checksum&gt;</c>. The public id routes the
-/// verification to its grain; the secret is 256 bits from the CSPRNG in base62; the checksum
-/// (CRC-32 of everything before it, 6 base62 characters) refuses a mistyped key before any grain call.
+/// The presented key: <c>kg_&lt;id&gt;_&lt;secret&gt;&lt;tag&gt;</c>. The public id routes the
+/// verification to its grain; the secret is 256 bits from the CSPRNG in base62; the tag (6 base62
+/// characters over everything before it) is written by a <see cref="KeyTagger"/>: a MAC under a
+/// server-side secret, so a mistyped or forged key is refused before any grain call.
 /// </summary>
 public static class ApiKeyFormat
 {
     public const string Prefix = "kg_";
     public const int IdLength = 16;
     public const int SecretLength = 43;
-    public const int ChecksumLength = 6;
-    public const int Length = 3 + IdLength + 1 + SecretLength + ChecksumLength;
+    public const int TagLength = 6;
+    public const int Length = 3 + IdLength + 1 + SecretLength + TagLength;
 
     private const string IdAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
     private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -22,29 +22,30 @@ public static class ApiKeyFormat
     /// <summary>A fresh public key id: 16 lowercase letters and digits (about 82 bits).</summary>
     public static string NewId() => RandomNumberGenerator.GetString(IdAlphabet, IdLength);
 
-    /// <summary>A whole new key for <paramref name="keyId"/>; 43 base62 characters carry 256 bits.</summary>
-    public static string NewKey(string keyId)
+    /// <summary>A whole new key for <paramref name="keyId"/>, tagged by <paramref name="tagger"/>; 43 base62 characters carry 256 bits.</summary>
+    public static string NewKey(string keyId, KeyTagger tagger)
     {
         if (!IsValidId(keyId))
         {
             throw new ArgumentException("Not a key id.", nameof(keyId));
         }
 
-        return string.Create(Length, keyId, static (span, id) =>
+        return string.Create(Length, (keyId, tagger), static (span, state) =>
         {
             Prefix.AsSpan().CopyTo(span);
-            id.AsSpan().CopyTo(span[3..]);
+            state.keyId.AsSpan().CopyTo(span[3..]);
             span[3 + IdLength] = '_';
             RandomNumberGenerator.GetItems(Base62.AsSpan(), span.Slice(4 + IdLength, SecretLength));
-            WriteChecksum(span[..^ChecksumLength], span[^ChecksumLength..]);
+            state.tagger.WriteTag(span[..^TagLength], span[^TagLength..]);
         });
     }
 
     /// <summary>
-    /// Checks shape and checksum without allocating; on success <paramref name="keyId"/> is the id
-    /// inside <paramref name="key"/>.
+    /// Checks the shape alone (prefix, id, alphabet, length) without allocating; on success
+    /// <paramref name="keyId"/> is the id inside <paramref name="key"/>. Whether the tag is right is
+    /// the <see cref="KeyTagger"/>'s to say.
     /// </summary>
-    public static bool TryParse(ReadOnlySpan<char> key, out ReadOnlySpan<char> keyId)
+    public static bool TryReadId(ReadOnlySpan<char> key, out ReadOnlySpan<char> keyId)
     {
         keyId = default;
         if (key.Length != Length || !key.StartsWith(Prefix, StringComparison.Ordinal) || key[3 + IdLength] != '_')
@@ -54,13 +55,6 @@ public static class ApiKeyFormat
 
         var id = key.Slice(3, IdLength);
         if (!IsValidId(id) || key.Slice(4 + IdLength).ContainsAnyExcept(Base62Values))
-        {
-            return false;
-        }
-
-        Span<char> expected = stackalloc char[ChecksumLength];
-        WriteChecksum(key[..^ChecksumLength], expected);
-        if (!expected.SequenceEqual(key[^ChecksumLength..]))
         {
             return false;
         }
@@ -82,24 +76,25 @@ public static class ApiKeyFormat
 
     public static void Hash(ReadOnlySpan<char> key, Span<byte> destination)
     {
-        // Every character of a well-formed key is ASCII, so one byte per character.
         Span<byte> bytes = stackalloc byte[Length];
-        var count = System.Text.Encoding.ASCII.GetBytes(key.Length <= Length ? key : key[..Length], bytes);
+        var count = Ascii(key, bytes);
         SHA256.HashData(bytes[..count], destination);
     }
 
     private static readonly System.Buffers.SearchValues<char> IdValues = System.Buffers.SearchValues.Create(IdAlphabet);
     private static readonly System.Buffers.SearchValues<char> Base62Values = System.Buffers.SearchValues.Create(Base62);
 
-    private static void WriteChecksum(ReadOnlySpan<char> body, Span<char> destination)
+    /// <summary>Writes <paramref name="value"/> as <see cref="TagLength"/> base62 characters.</summary>
+    internal static void WriteBase62(uint value, Span<char> destination)
     {
-        Span<byte> bytes = stackalloc byte[Length];
-        var count = System.Text.Encoding.ASCII.GetBytes(body, bytes);
-        var crc = Crc32.HashToUInt32(bytes[..count]);
-        for (var i = ChecksumLength - 1; i >= 0; i--)
+        for (var i = destination.Length - 1; i >= 0; i--)
         {
-            destination[i] = Base62[(int)(crc % 62)];
-            crc /= 62;
+            destination[i] = Base62[(int)(value % 62)];
+            value /= 62;
         }
     }
+
+    /// <summary>The key's characters as ASCII bytes (a well-formed key is all ASCII).</summary>
+    internal static int Ascii(ReadOnlySpan<char> text, Span<byte> destination) =>
+        System.Text.Encoding.ASCII.GetBytes(text.Length <= Length ? text : text[..Length], destination);
 }

@@ -82,6 +82,12 @@ public interface IOperatorGrain : IGrainWithIntegerKey
     /// <summary>Stores <paramref name="tokenHash"/> in place of any stored hash: a rotated or newly configured token.</summary>
     [Alias("ReplaceTokenHash")] Task ReplaceTokenHash(byte[] tokenHash);
 
+    /// <summary>
+    /// The secrets that tag keys, oldest first, at least <paramref name="count"/> of them: missing
+    /// ones are generated and stored first. The newest tags new keys.
+    /// </summary>
+    [Alias("GetKeyTagSecrets")] Task<byte[][]> GetKeyTagSecrets(int count);
+
     /// <summary>The stored hash, or null before any was set.</summary>
     [ReadOnly, Alias("GetTokenHash")] Task<byte[]?> GetTokenHash();
 }

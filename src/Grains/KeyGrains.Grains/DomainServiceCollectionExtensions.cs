@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using KeyGrains.Keys;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace KeyGrains;
@@ -11,6 +12,7 @@ public static class DomainServiceCollectionExtensions
     {
         services.AddValidatedOptions<AuthorityOptions, AuthorityOptionsValidator>(configuration.GetSection(AuthorityOptions.Section));
         services.TryAddSingleton(new AuthorityClock(TimeProvider.System));
+        services.AddKeyTags(configuration);
         services.TryAddSingleton<Keys.ActiveKeys>();
         services.AddSingleton<Keys.INodeKeyCache>(sp => sp.GetRequiredService<Keys.ActiveKeys>());
         services.AddHostedService<Keys.LastUseReporter>();

@@ -20,10 +20,11 @@ public static class BenchmarkApi
         return routes;
     }
 
-    private static async Task<IResult> Bare(HttpRequest request)
+    private static async Task<IResult> Bare(HttpRequest request, KeyGrains.Keys.KeyTagSource keyTags, IGrainFactory grains)
     {
         var body = await JsonBody.ReadAsync<VerifyApi.VerifyBody>(request, wrongMediaTypeIs400: true);
-        var answer = new VerifyResult(ApiKeyFormat.TryParse(body.Key, out _) ? VerifyCode.Valid : VerifyCode.NotFound);
+        var tagger = keyTags.Current ?? await keyTags.GetAsync(grains);
+        var answer = new VerifyResult(tagger.TryParse(body.Key, out _) ? VerifyCode.Valid : VerifyCode.NotFound);
         return TypedResults.Ok(new VerifyApi.VerifyResponse(answer));
     }
 }

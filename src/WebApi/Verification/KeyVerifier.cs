@@ -6,14 +6,15 @@ namespace KeyGrains.WebApi.Verification;
 
 /// <summary>
 /// The one road from a presented key to its answer, for the verify endpoint and for API keys on the
-/// admin API: the presented string is checked for shape and checksum first, so a malformed key never
-/// costs a grain call; this node's <see cref="INodeKeyCache"/> answers if it can; otherwise the key's
+/// admin API: the presented string is checked for shape and tag first, so a malformed or forged key
+/// never costs a grain call; this node's <see cref="INodeKeyCache"/> answers if it can; otherwise the key's
 /// grain does, and that read-only call is retried within <see cref="VerificationOptions.RetryBudget"/>
 /// before an infrastructure failure surfaces (as 503).
 /// </summary>
 public sealed class KeyVerifier(
     IGrainFactory grains,
     INodeKeyCache nodeKeys,
+    KeyTagSource keyTags,
     IOptions<VerificationOptions> options,
     TimeProvider time,
     ILogger<KeyVerifier> log)
@@ -25,7 +26,9 @@ public sealed class KeyVerifier(
 
     public async ValueTask<VerifyResult> VerifyAsync(string key, IPAddress? ip, string[]? permissions)
     {
-        if (!ApiKeyFormat.TryParse(key, out var keyId))
+        // A malformed or forged key is refused here: its tag is wrong, and nothing else is spent on it.
+        var tagger = keyTags.Current ?? await keyTags.GetAsync(grains);
+        if (!tagger.TryParse(key, out var keyId))
         {
             return VerifyResult.NotFound;
         }

@@ -13,6 +13,16 @@ public static class VerificationSetup
     {
         services.AddValidatedOptions<VerificationOptions, VerificationOptionsValidator>(configuration.GetSection(VerificationOptions.SectionName));
         services.TryAddSingleton<INodeKeyCache>(NoNodeKeyCache.Instance);
+        services.AddKeyTags(configuration);
+        services.AddHostedService<KeyTagPreload>();
         return services.AddSingleton<KeyVerifier>();
     }
+}
+
+/// <summary>Loads the key tags at start, so no verification waits for them.</summary>
+internal sealed class KeyTagPreload(KeyTagSource keyTags, IGrainFactory grains) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken) => await keyTags.GetAsync(grains);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

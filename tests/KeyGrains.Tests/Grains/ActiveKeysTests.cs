@@ -13,7 +13,7 @@ public sealed class ActiveKeysTests(ClusterFixture fx)
 
     private VerifyResult? Cached(string key, string? ip = null, params string[] permissions)
     {
-        Assert.True(ApiKeyFormat.TryParse(key, out var id));
+        Assert.True(ApiKeyFormat.TryReadId(key, out var id));
         return fx.ActiveKeys.TryVerify(id, key, ip is null ? null : System.Net.IPAddress.Parse(ip), permissions, out var result) ? result : null;
     }
 
@@ -25,7 +25,7 @@ public sealed class ActiveKeysTests(ClusterFixture fx)
 
         Assert.Equal(VerifyCode.Valid, Cached(key.Secret, null, "clusters:read")?.Code);
         Assert.Equal(VerifyCode.InsufficientPermissions, Cached(key.Secret, null, "clusters:write")?.Code);
-        Assert.Equal(VerifyCode.NotFound, Cached(ApiKeyFormat.NewKey(key.Key.Id))?.Code);
+        Assert.Equal(VerifyCode.NotFound, Cached(KeyTagger.Legacy.NewKey(key.Key.Id))?.Code);
 
         await org.RevokeKey(key.Key.Id, Caller.Operator());
 

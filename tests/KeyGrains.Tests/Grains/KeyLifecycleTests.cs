@@ -13,7 +13,7 @@ public sealed class KeyLifecycleTests(ClusterFixture fx)
         var org = await fx.NewOrgAsync();
         var created = await org.CreateKey(Viewer, Caller.Key("abcdefghijklmnop", "192.0.2.9"));
 
-        Assert.True(ApiKeyFormat.TryParse(created.Secret, out var id));
+        Assert.True(ApiKeyFormat.TryReadId(created.Secret, out var id));
         Assert.Equal(created.Key.Id, id.ToString());
         Assert.Equal(created.Secret[^4..], created.Key.Last4);
         Assert.Equal("key:abcdefghijklmnop", created.Key.CreatedBy);

@@ -28,7 +28,7 @@ public sealed class VerifyTests(ClusterFixture fx)
     {
         var org = await fx.NewOrgAsync();
         var created = await org.CreateKey(Viewer(), Caller.Operator());
-        var forged = ApiKeyFormat.NewKey(created.Key.Id);
+        var forged = KeyTagger.Legacy.NewKey(created.Key.Id);
 
         var result = await fx.VerifyAsync(forged);
 
@@ -41,7 +41,7 @@ public sealed class VerifyTests(ClusterFixture fx)
     [Fact]
     public async Task Verify_UnknownKey_ReturnsNotFound()
     {
-        var result = await fx.VerifyAsync(ApiKeyFormat.NewKey(ApiKeyFormat.NewId()));
+        var result = await fx.VerifyAsync(KeyTagger.Legacy.NewKey(ApiKeyFormat.NewId()));
         Assert.Equal(VerifyCode.NotFound, result.Code);
     }
 

@@ -27,7 +27,7 @@ public sealed class SqliteDomainRestartTests
         var again = second.Client.GetGrain<IOrganizationGrain>("acme");
         async Task<VerifyCode> Verify(string key, string? ip = null, params string[] permissions)
         {
-            ApiKeyFormat.TryParse(key, out var id);
+            ApiKeyFormat.TryReadId(key, out var id);
             var request = new VerifyRequest(key, ip is null ? null : System.Net.IPAddress.Parse(ip), permissions);
             return (await second.Client.GetGrain<IApiKeyGrain>(id.ToString()).Verify(request)).Code;
         }

@@ -53,7 +53,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Verifies a whole presented key as the web API does: checksum first, then its grain.</summary>
     public async Task<VerifyResult> VerifyAsync(string key, string? ip = null, params string[] permissions)
     {
-        if (!ApiKeyFormat.TryParse(key, out var id))
+        if (!ApiKeyFormat.TryReadId(key, out var id))
         {
             return VerifyResult.NotFound;
         }

@@ -4,6 +4,9 @@ namespace KeyGrains.Operator;
 public sealed class OperatorState
 {
     [Id(0)] public byte[]? TokenHash { get; set; }
+
+    /// <summary>The secrets that tag keys, oldest first (<see cref="IOperatorGrain.GetKeyTagSecrets"/>).</summary>
+    [Id(1)] public List<byte[]> KeyTagSecrets { get; set; } = [];
 }
 
 public sealed class OperatorGrain(
@@ -31,6 +34,36 @@ public sealed class OperatorGrain(
     }
 
     public Task<byte[]?> GetTokenHash() => Task.FromResult(state.State.TokenHash);
+
+    public async Task<byte[][]> GetKeyTagSecrets(int count)
+    {
+        if (count is < 1 or > 100)
+        {
+            throw DomainException.Invalid("count", "Between 1 and 100 key tag secrets.");
+        }
+
+        var secrets = state.State.KeyTagSecrets;
+        if (secrets.Count < count)
+        {
+            var before = secrets.Count;
+            while (secrets.Count < count)
+            {
+                secrets.Add(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            }
+
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                secrets.RemoveRange(before, secrets.Count - before);
+                throw;
+            }
+        }
+
+        return [.. secrets];
+    }
 
     private async Task StoreAsync(byte[] tokenHash)
     {

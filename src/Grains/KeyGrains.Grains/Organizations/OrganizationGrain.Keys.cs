@@ -26,7 +26,7 @@ public sealed partial class OrganizationGrain
         }
 
         var id = NewKeyId();
-        var secret = ApiKeyFormat.NewKey(id);
+        var secret = (await keyTags.GetAsync(GrainFactory)).NewKey(id);
         var record = new KeyRecord
         {
             Id = id,
@@ -143,7 +143,7 @@ public sealed partial class OrganizationGrain
             throw new DomainException(ErrorCode.KeyRevoked, "A revoked key cannot be rotated.");
         }
 
-        var secret = ApiKeyFormat.NewKey(keyId);
+        var secret = (await keyTags.GetAsync(GrainFactory)).NewKey(keyId);
         var previousExpiresAt = now.AddSeconds(grace);
         State.Keys[keyId] = current with
         {

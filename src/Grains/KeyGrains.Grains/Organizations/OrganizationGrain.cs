@@ -14,6 +14,7 @@ public sealed partial class OrganizationGrain(
     [PersistentState("org", GrainStorage.Name)] IPersistentState<OrganizationState> state,
     IOptions<AuthorityOptions> options,
     AuthorityClock clock,
+    KeyTagSource keyTags,
     ILogger<OrganizationGrain> logger) : Grain, IOrganizationGrain
 {
     private bool _lastUsedDirty;
