@@ -11,7 +11,7 @@ namespace KeyGrains.Benchmarks;
 /// </summary>
 public static class HttpSuite
 {
-    private const string Token = "kgop_benchmark-operator-token-00000000000000";
+    internal const string Token = "kgop_benchmark-operator-token-00000000000000";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -31,10 +31,10 @@ public static class HttpSuite
         var pgUrl = Url();
         await using (var api = await StartWebApiAsync(webApi, work, sqliteEnv))
         {
-            keys = await SeedAsync(api.Url, o.Keys);
+            keys = await BenchmarkClient.SeedAsync(api.Url, o.Keys);
             await File.WriteAllLinesAsync(hotFile, keys.Take(1));
             await File.WriteAllLinesAsync(manyFile, keys);
-            await EnsureValidAsync(api.Url, keys);
+            await BenchmarkClient.EnsureValidAsync(api.Url, keys);
 
             var sides = await AlternateAsync(o, [
                 ("bare", () => Wrk.RunAsync(api.Url, "/v1/bench/bare", manyFile, o.Duration, o.Threads, o.Connections)),
@@ -49,7 +49,7 @@ public static class HttpSuite
             {
                 await PgVerifier.SeedAsync(pg, keys);
                 await using var baseline = await ServiceProcess.StartAsync(self, pgUrl, Env(("ConnectionStrings__Postgres", pg)), work, null, "pg-verifier", "--urls", pgUrl);
-                await WaitPostAsync(pgUrl + "/v1/keys/verify", keys[0]);
+                await BenchmarkClient.WaitPostAsync(pgUrl + "/v1/keys/verify", keys[0]);
                 var pgSides = await AlternateAsync(o, [
                     ("pg", () => Wrk.RunAsync(pgUrl, "/v1/keys/verify", manyFile, o.Duration, o.Threads, o.Connections)),
                     ("many", () => Wrk.RunAsync(api.Url, "/v1/keys/verify", manyFile, o.Duration, o.Threads, o.Connections)),
@@ -61,9 +61,9 @@ public static class HttpSuite
 
         await using (var api = await StartWebApiAsync(webApi, work, sqliteEnv))
         {
-            var cold = await SequentialAsync(api.Url, keys);
+            var cold = await BenchmarkClient.SequentialAsync(api.Url, keys);
             report.AddLatency($"4. Cold keys after a restart, SQLite ({keys.Count:N0} keys, once each, one connection)", cold);
-            report.AddLatency("4. The same keys again, warm (for comparison)", await SequentialAsync(api.Url, keys));
+            report.AddLatency("4. The same keys again, warm (for comparison)", await BenchmarkClient.SequentialAsync(api.Url, keys));
         }
 
         await RunTopologyAsync(o, webApi, silo, work, report);
@@ -74,12 +74,12 @@ public static class HttpSuite
             List<string> pgKeys;
             await using (var api = await StartWebApiAsync(webApi, work, pgEnv))
             {
-                pgKeys = await SeedAsync(api.Url, o.Keys);
+                pgKeys = await BenchmarkClient.SeedAsync(api.Url, o.Keys);
             }
 
             await using (var api = await StartWebApiAsync(webApi, work, pgEnv))
             {
-                report.AddLatency($"4. Cold keys after a restart, PostgreSQL ({pgKeys.Count:N0} keys, once each)", await SequentialAsync(api.Url, pgKeys));
+                report.AddLatency($"4. Cold keys after a restart, PostgreSQL ({pgKeys.Count:N0} keys, once each)", await BenchmarkClient.SequentialAsync(api.Url, pgKeys));
             }
         }
 
@@ -98,8 +98,8 @@ public static class HttpSuite
 
     private static async Task RunTopologyAsync(Options o, string webApi, string silo, string work, Report report)
     {
-        var siloPort = FreePort();
-        var gatewayPort = FreePort();
+        var siloPort = KeyGrains.Testing.NodeProcess.FreePort();
+        var gatewayPort = KeyGrains.Testing.NodeProcess.FreePort();
         var ports = new[] { ("Orleans__SiloPort", siloPort.ToString(CultureInfo.InvariantCulture)), ("Orleans__GatewayPort", gatewayPort.ToString(CultureInfo.InvariantCulture)) };
         var siloEnv = Env([("Storage__SqlitePath", Path.Combine(work, "topology", "keygrains.db")), .. ports]);
         await using var node = await ServiceProcess.StartAsync(silo, "", siloEnv, work, null);
@@ -108,8 +108,8 @@ public static class HttpSuite
         await using var cohosted = await StartWebApiAsync(webApi, work, Env(("Storage__SqlitePath", Path.Combine(work, "topology-cohosted", "keygrains.db"))));
         var clientKeys = Path.Combine(work, "client-hot.txt");
         var cohostedKeys = Path.Combine(work, "cohosted-hot.txt");
-        await File.WriteAllLinesAsync(clientKeys, await SeedAsync(client.Url, 100));
-        await File.WriteAllLinesAsync(cohostedKeys, await SeedAsync(cohosted.Url, 100));
+        await File.WriteAllLinesAsync(clientKeys, await BenchmarkClient.SeedAsync(client.Url, 100));
+        await File.WriteAllLinesAsync(cohostedKeys, await BenchmarkClient.SeedAsync(cohosted.Url, 100));
         var sides = await AlternateAsync(o, [
             ("cohosted", () => Wrk.RunAsync(cohosted.Url, "/v1/keys/verify", cohostedKeys, o.Duration, o.Threads, o.Connections)),
             ("client", () => Wrk.RunAsync(client.Url, "/v1/keys/verify", clientKeys, o.Duration, o.Threads, o.Connections)),
@@ -161,104 +161,14 @@ public static class HttpSuite
     {
         var url = Url();
         env["Authority__OperatorToken"] = Token;
-        env.TryAdd("Orleans__SiloPort", FreePort().ToString(CultureInfo.InvariantCulture));
-        env.TryAdd("Orleans__GatewayPort", FreePort().ToString(CultureInfo.InvariantCulture));
+        env.TryAdd("Orleans__SiloPort", KeyGrains.Testing.NodeProcess.FreePort().ToString(CultureInfo.InvariantCulture));
+        env.TryAdd("Orleans__GatewayPort", KeyGrains.Testing.NodeProcess.FreePort().ToString(CultureInfo.InvariantCulture));
         return await ServiceProcess.StartAsync(dll, url, env, work, "/health/ready", "--urls", url);
-    }
-
-    /// <summary>Organizations of 100 keys each (role viewer, no rules), created through the API.</summary>
-    private static async Task<List<string>> SeedAsync(string url, int count)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(url) };
-        http.DefaultRequestHeaders.Authorization = new("Bearer", Token);
-        var orgs = (count + 99) / 100;
-        var keys = new List<string>(count);
-        var clock = Stopwatch.StartNew();
-        await Parallel.ForAsync(0, orgs, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (o, _) =>
-        {
-            var org = "bench-" + o.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
-            (await http.PostAsJsonAsync("/v1/orgs", new { id = org, name = org, keyLimit = 1000 })).EnsureSuccessStatusCode();
-            for (var k = 0; k < Math.Min(100, count - o * 100); k++)
-            {
-                var response = await http.PostAsJsonAsync($"/v1/orgs/{org}/keys", new { name = "bench", roles = new[] { "viewer" } });
-                response.EnsureSuccessStatusCode();
-                var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-                lock (keys)
-                {
-                    keys.Add(body.GetProperty("key").GetString()!);
-                }
-            }
-        });
-        Console.WriteLine($"Seeded {keys.Count:N0} keys through {url} in {clock.Elapsed.TotalSeconds:F1} s.");
-        return keys;
-    }
-
-    private static async Task EnsureValidAsync(string url, List<string> keys)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(url) };
-        foreach (var key in new[] { keys[0], keys[^1] })
-        {
-            var answer = await (await http.PostAsJsonAsync("/v1/keys/verify", new { key, ip = "127.0.0.1", permissions = new[] { "clusters:read" } })).Content.ReadFromJsonAsync<JsonElement>();
-            if (answer.GetProperty("code").GetString() != "VALID")
-            {
-                throw new InvalidOperationException("A seeded key does not verify: " + answer);
-            }
-        }
-    }
-
-    private static async Task WaitPostAsync(string url, string key)
-    {
-        using var http = new HttpClient();
-        for (var i = 0; i < 100; i++)
-        {
-            try
-            {
-                var answer = await (await http.PostAsJsonAsync(url, new { key })).Content.ReadFromJsonAsync<JsonElement>();
-                if (answer.GetProperty("code").GetString() == "VALID")
-                {
-                    return;
-                }
-
-                throw new InvalidOperationException("The PostgreSQL verifier does not verify a seeded key: " + answer);
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(200);
-            }
-        }
-    }
-
-    /// <summary>Each key once, one request at a time on one connection: the latency of each.</summary>
-    private static async Task<double[]> SequentialAsync(string url, List<string> keys)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(url) };
-        var latencies = new double[keys.Count];
-        for (var i = 0; i < keys.Count; i++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            using var response = await http.PostAsJsonAsync("/v1/keys/verify", new { key = keys[i] });
-            var body = await response.Content.ReadAsStringAsync();
-            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            if (!body.Contains("\"VALID\"", StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException("A cold key did not verify: " + body);
-            }
-        }
-
-        Array.Sort(latencies);
-        return latencies;
     }
 
     private static Dictionary<string, string> Env(params (string Name, string Value)[] pairs) => pairs.ToDictionary(p => p.Name, p => p.Value);
 
-    private static string Url() => "http://127.0.0.1:" + FreePort().ToString(CultureInfo.InvariantCulture);
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static string Url() => "http://127.0.0.1:" + KeyGrains.Testing.NodeProcess.FreePort().ToString(CultureInfo.InvariantCulture);
 
     private static string RepoRoot()
     {

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace KeyGrains.Benchmarks;
+
+/// <summary>What the HTTP suite asks of a running service: seed keys, check they verify, time cold keys.</summary>
+public static class BenchmarkClient
+{
+    /// <summary>Organizations of 100 keys each (role viewer, no rules), created through the API.</summary>
+    public static async Task<List<string>> SeedAsync(string url, int count)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", HttpSuite.Token);
+        var orgs = (count + 99) / 100;
+        var keys = new List<string>(count);
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForAsync(0, orgs, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (o, _) =>
+        {
+            var org = "bench-" + o.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
+            (await http.PostAsJsonAsync("/v1/orgs", new { id = org, name = org, keyLimit = 1000 })).EnsureSuccessStatusCode();
+            for (var k = 0; k < Math.Min(100, count - o * 100); k++)
+            {
+                var response = await http.PostAsJsonAsync($"/v1/orgs/{org}/keys", new { name = "bench", roles = new[] { "viewer" } });
+                response.EnsureSuccessStatusCode();
+                var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+                lock (keys)
+                {
+                    keys.Add(body.GetProperty("key").GetString()!);
+                }
+            }
+        });
+        Console.WriteLine($"Seeded {keys.Count:N0} keys through {url} in {clock.Elapsed.TotalSeconds:F1} s.");
+        return keys;
+    }
+
+    public static async Task EnsureValidAsync(string url, List<string> keys)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        foreach (var key in new[] { keys[0], keys[^1] })
+        {
+            var answer = await (await http.PostAsJsonAsync("/v1/keys/verify", new { key, ip = "127.0.0.1", permissions = new[] { "clusters:read" } })).Content.ReadFromJsonAsync<JsonElement>();
+            if (answer.GetProperty("code").GetString() != "VALID")
+            {
+                throw new InvalidOperationException("A seeded key does not verify: " + answer);
+            }
+        }
+    }
+
+    public static async Task WaitPostAsync(string url, string key)
+    {
+        using var http = new HttpClient();
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                var answer = await (await http.PostAsJsonAsync(url, new { key })).Content.ReadFromJsonAsync<JsonElement>();
+                if (answer.GetProperty("code").GetString() == "VALID")
+                {
+                    return;
+                }
+
+                throw new InvalidOperationException("The PostgreSQL verifier does not verify a seeded key: " + answer);
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    /// <summary>Each key once, one request at a time on one connection: the latency of each.</summary>
+    public static async Task<double[]> SequentialAsync(string url, List<string> keys)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        var latencies = new double[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var response = await http.PostAsJsonAsync("/v1/keys/verify", new { key = keys[i] });
+            var body = await response.Content.ReadAsStringAsync();
+            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (!body.Contains("\"VALID\"", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException("A cold key did not verify: " + body);
+            }
+        }
+
+        Array.Sort(latencies);
+        return latencies;
+    }
+}
