@@ -28,6 +28,6 @@ public static class KeyGrainsClientExtensions
             });
         }
 
-        return client.AddKeyGrainsClientTuning(configuration);
+        return client.UseKeyGrainsTls(orleans.Tls).AddKeyGrainsClientTuning(configuration);
     }
 }

@@ -18,8 +18,8 @@ public static class KeyGrainsSiloExtensions
     public const string PostgresInvariant = "Npgsql";
 
     /// <summary>
-    /// Everything a KeyGrains silo needs, from configuration: cluster identity and ports, clustering
-    /// and grain storage. Used by <c>src/Silo</c> and by the web API when it co-hosts a silo.
+    /// Everything a KeyGrains silo needs, from configuration: cluster identity and ports, clustering,
+    /// TLS and grain storage. Used by <c>src/Silo</c> and by the web API when it co-hosts a silo.
     /// </summary>
     public static ISiloBuilder AddKeyGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -27,7 +27,7 @@ public static class KeyGrainsSiloExtensions
         silo.Services.AddKeyGrainsDomain(configuration);
         silo.Services.AddKeyGrainsTuning(configuration);
         silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
-        return silo.AddKeyGrainsClustering(node, configuration).AddKeyGrainsStorage(node);
+        return silo.AddKeyGrainsClustering(node, configuration).UseKeyGrainsTls(node.Orleans.Tls).AddKeyGrainsStorage(node);
     }
 
     private static ISiloBuilder AddKeyGrainsClustering(this ISiloBuilder silo, KeyGrainsSiloOptions node, IConfiguration configuration)

@@ -37,6 +37,16 @@ public sealed class KeyGrainsSiloOptionsValidator : IValidateOptions<KeyGrainsSi
             failures.Add($"Orleans:AdvertisedIPAddress is '{orleans.AdvertisedIPAddress}' but must be an IP address.");
         }
 
+        failures.AddRange(new NodeTlsOptionsValidator().Validate(name, orleans.Tls).Failures ?? []);
+        if (options.Clustering.Provider == ClusteringProvider.Postgres && !orleans.Tls.Configured() && !orleans.Tls.Disabled)
+        {
+            // Open by default would mean anyone who reaches a silo or gateway port can join the cluster or call any grain.
+            failures.Add(
+                "a cluster on PostgreSQL (Clustering:Provider=Postgres) spans machines, and without TLS anyone who reaches a silo " +
+                "or gateway port can join it or call any grain: set Orleans:Tls:CertificatePath, Orleans:Tls:KeyPath and " +
+                "Orleans:Tls:CaPath, or Orleans:Tls:Disabled=true to run on plain TCP on purpose.");
+        }
+
         return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
     }
 

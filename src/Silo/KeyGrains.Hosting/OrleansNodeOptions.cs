@@ -13,6 +13,9 @@ public sealed class OrleansNodeOptions
 
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary><c>Orleans:Tls</c>: mutual TLS between silos and from clients to gateways.</summary>
+    public NodeTlsOptions Tls { get; set; } = new();
+
     /// <summary>
     /// The address a silo publishes in the membership table and listens on. Unset, Orleans picks the
     /// host's first non-loopback address, which is right for a real network; a cluster on one

@@ -33,7 +33,7 @@ public sealed class SiloSettingsTests
     public void From_ProvidersAndPorts_AreRead()
     {
         var settings = Read(("Storage:Provider", "postgres"), ("Clustering:Provider", "Postgres"),
-            ("ConnectionStrings:Postgres", "Host=db"), ("Orleans:SiloPort", "12000"), ("Orleans:GatewayPort", "12001"));
+            ("ConnectionStrings:Postgres", "Host=db"), ("Orleans:SiloPort", "12000"), ("Orleans:GatewayPort", "12001"), ("Orleans:Tls:Disabled", "true"));
 
         Assert.Equal((StorageProvider.Postgres, ClusteringProvider.Postgres, 12000, 12001),
             (settings.Storage.Provider, settings.Clustering.Provider, settings.Orleans.SiloPort, settings.Orleans.GatewayPort));
