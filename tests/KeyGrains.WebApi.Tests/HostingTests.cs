@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace KeyGrains.WebApi.Tests;
 
@@ -70,6 +71,24 @@ public sealed class HostingTests
 
         Assert.Equal(1, code);
         Assert.Contains("could not connect to an Orleans cluster", captured.ToString());
+    }
+
+    [Fact]
+    public async Task CoHostedAlone_OpensNoGateway_AndItsSiloPortListensOnLoopbackOnly()
+    {
+        var (siloPort, gatewayPort) = (ApiHost.FreePort(), ApiHost.FreePort());
+        await using var host = await ApiHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Orleans:SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        var endpoints = host.Services.GetRequiredService<IOptions<EndpointOptions>>().Value;
+        Assert.Equal(0, endpoints.GatewayPort);
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, siloPort), endpoints.SiloListeningEndpoint);
+        var listening = ListeningSockets.Read();
+        Assert.DoesNotContain(listening, s => s.Port == gatewayPort);
+        Assert.Equal([IPAddress.Loopback], listening.Where(s => s.Port == siloPort).Select(s => s.Address));
     }
 
     [Theory]

@@ -1,5 +1,7 @@
+using System.Net;
 using KeyGrains.Hosting;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace KeyGrains.WebApi.Hosting;
 
@@ -16,7 +18,7 @@ public static class OrleansSetup
             configuration.GetSection(OrleansModeOptions.Section));
         if (settings.Mode == OrleansMode.CoHosted)
         {
-            builder.UseOrleans(silo => silo.AddKeyGrains(configuration));
+            builder.UseOrleans(silo => silo.AddKeyGrains(configuration).ShutOutOtherProcessesWhenAlone());
         }
         else
         {
@@ -49,6 +51,27 @@ public static class OrleansSetup
 
         await app.WaitForShutdownAsync();
         return 0;
+    }
+
+    /// <summary>
+    /// A lone co-hosted node (<c>Clustering:Provider=Localhost</c>) serves its grains to this process
+    /// only: it opens no gateway, and its silo port, which no other silo will ever dial, listens on
+    /// loopback. Nothing outside the host can reach Orleans; the HTTP port is the only way in.
+    /// </summary>
+    private static ISiloBuilder ShutOutOtherProcessesWhenAlone(this ISiloBuilder silo)
+    {
+        silo.Services.AddOptions<EndpointOptions>().Configure<IOptions<KeyGrainsSiloOptions>>((o, node) =>
+        {
+            if (node.Value.Clustering.Provider != ClusteringProvider.Localhost)
+            {
+                return;
+            }
+
+            o.GatewayPort = 0;
+            o.AdvertisedIPAddress = IPAddress.Loopback;
+            o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Loopback, o.SiloPort);
+        });
+        return silo;
     }
 
     private sealed class BoundedRetry(int attempts) : IClientConnectionRetryFilter
