@@ -102,6 +102,21 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The exit code once it ends on its own, or null while it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A loopback port free right now, for a child's silo, gateway or HTTP endpoint.</summary>
     public static int FreePort()
     {

@@ -18,12 +18,14 @@ public static class TestClusters
     /// <param name="postgresClustering">A connection string to keep membership in PostgreSQL with the project's tuning; null for the test host's in-memory membership.</param>
     /// <param name="serviceId">A fixed ServiceId, for storage whose rows outlive one cluster; null for a fresh one.</param>
     /// <param name="host">Anything else a suite sets on each silo's host (options, clocks).</param>
+    /// <param name="tls">Mutual TLS between the silos and from the test client, as the real nodes use it; null for plain TCP.</param>
     public static async Task<InProcessTestCluster> StartAsync(
         short silos,
         Action<ISiloBuilder> storage,
         string? postgresClustering = null,
         string? serviceId = null,
-        Action<IHostApplicationBuilder>? host = null)
+        Action<IHostApplicationBuilder>? host = null,
+        NodeTlsOptions? tls = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         if (serviceId is not null)
@@ -37,6 +39,12 @@ public static class TestClusters
             siloHost.Services.AddKeyGrainsDomain(siloHost.Configuration);
             host?.Invoke(siloHost);
         });
+        if (tls is not null)
+        {
+            builder.ConfigureSilo((_, silo) => silo.UseKeyGrainsTls(tls));
+            builder.ConfigureClient(client => client.UseKeyGrainsTls(tls));
+        }
+
         if (postgresClustering is not null)
         {
             UsePostgresClustering(builder, postgresClustering);

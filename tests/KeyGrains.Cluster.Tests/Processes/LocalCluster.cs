@@ -7,7 +7,8 @@ namespace KeyGrains.Cluster.Tests.Processes;
 /// <summary>
 /// <c>src/Silo</c> processes and a web API process in <c>Orleans:Mode=Client</c> on loopback, all
 /// on the tests' PostgreSQL, as <c>deploy/cluster.sh</c> runs them. One ServiceId per instance, so
-/// its grain state is its own; disposing ends every process it started.
+/// its grain state is its own; disposing ends every process it started. Every process speaks
+/// mutual TLS with a certificate of its own from the instance's throwaway <see cref="Ca"/>.
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {
@@ -22,10 +23,18 @@ public sealed class LocalCluster : IAsyncDisposable
         _connectionString = connectionString;
         WorkDir = workDir;
         OperatorToken = Guid.NewGuid().ToString("N");
+        Ca = TestCa.Create(Path.Combine(workDir, "tls"));
         AppDomain.CurrentDomain.ProcessExit += KillAllOnExit;
     }
 
     public string WorkDir { get; }
+
+    public TestCa Ca { get; }
+
+    /// <summary>The ClusterId and ServiceId of this instance, for a client of its own.</summary>
+    public string Id => _id;
+
+    public string ConnectionString => _connectionString;
 
     public string OperatorToken { get; }
 
@@ -51,7 +60,7 @@ public sealed class LocalCluster : IAsyncDisposable
         {
             var (siloPort, gatewayPort) = (NodeProcess.FreePort(), NodeProcess.FreePort());
             ports.Add(siloPort);
-            var environment = CommonEnvironment();
+            var environment = CommonEnvironment($"silo-{number}");
             environment["Orleans__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
             environment["Orleans__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
             environment["Orleans__AdvertisedIPAddress"] = "127.0.0.1";
@@ -70,14 +79,7 @@ public sealed class LocalCluster : IAsyncDisposable
     public async Task StartWebApiAsync()
     {
         var port = NodeProcess.FreePort();
-        var environment = CommonEnvironment();
-        environment["Orleans__Mode"] = "Client";
-        environment["Authority__OperatorToken"] = OperatorToken;
-        environment["Authority__DefaultKeyLimit"] = "100";
-        // The load stands in for a platform gateway verifying for its users, revoked keys included:
-        // the failure throttle would answer it 429 after 20 REVOKED answers a minute.
-        environment["Security__Throttling__ExemptNetworks__0"] = "127.0.0.1/32";
-        WebApi = Track(NodeProcess.Start("webapi", Built.Dll("WebApi"), ["--urls", $"http://127.0.0.1:{port}"], environment, WorkDir));
+        WebApi = Track(StartWebApiProcess("webapi", port, CommonEnvironment("webapi")));
 
         Http?.Dispose();
         Http = new HttpClient(new SocketsHttpHandler { UseProxy = false })
@@ -98,6 +100,21 @@ public sealed class LocalCluster : IAsyncDisposable
                 return false;
             }
         });
+    }
+
+    /// <summary>
+    /// A Client-mode web API process that joins this cluster with the given <paramref name="tls"/>
+    /// settings (another CA's, none), for tests that expect it to be turned away.
+    /// </summary>
+    public NodeProcess StartStrangerWebApi(string name, Dictionary<string, string> tls)
+    {
+        var environment = CommonEnvironment(null);
+        foreach (var (key, value) in tls)
+        {
+            environment[key] = value;
+        }
+
+        return Track(StartWebApiProcess(name, NodeProcess.FreePort(), environment));
     }
 
     public HttpRequestMessage AsOperator(HttpRequestMessage request)
@@ -143,7 +160,18 @@ public sealed class LocalCluster : IAsyncDisposable
 
     // Children inherit this process' environment too: Orleans__Tuning__* set for `dotnet test`
     // reaches every silo and the web API, to measure another tuning.
-    private Dictionary<string, string> CommonEnvironment() => new()
+    private Dictionary<string, string> CommonEnvironment(string? certificate)
+    {
+        var environment = Settings();
+        foreach (var (key, value) in certificate is null ? [] : Ca.Issue(certificate).Environment())
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
+
+    private Dictionary<string, string> Settings() => new()
     {
         ["Storage__Provider"] = "Postgres",
         ["Clustering__Provider"] = "Postgres",
@@ -159,6 +187,17 @@ public sealed class LocalCluster : IAsyncDisposable
         ["Logging__LogLevel__Orleans.Messaging"] = "Information",
         ["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ",
     };
+
+    private NodeProcess StartWebApiProcess(string name, int port, Dictionary<string, string> environment)
+    {
+        environment["Orleans__Mode"] = "Client";
+        environment["Authority__OperatorToken"] = OperatorToken;
+        environment["Authority__DefaultKeyLimit"] = "100";
+        // The load stands in for a platform gateway verifying for its users, revoked keys included:
+        // the failure throttle would answer it 429 after 20 REVOKED answers a minute.
+        environment["Security__Throttling__ExemptNetworks__0"] = "127.0.0.1/32";
+        return NodeProcess.Start(name, Built.Dll("WebApi"), ["--urls", $"http://127.0.0.1:{port}"], environment, WorkDir);
+    }
 
     private NodeProcess Track(NodeProcess process)
     {
@@ -201,22 +240,5 @@ public sealed class LocalCluster : IAsyncDisposable
 
             await Task.Delay(200);
         }
-    }
-}
-
-/// <summary>Where the solution build put the silo and web API, in this test assembly's configuration.</summary>
-public static class Built
-{
-    /// <param name="projectDir">The project's folder under <c>src</c>; the assembly is named after its last part.</param>
-    public static string Dll(string projectDir)
-    {
-        var project = Path.GetFileName(projectDir).Replace("KeyGrains.", "", StringComparison.Ordinal);
-        // bin/<Configuration>/net10.0/ of this test project: Release under ./test.sh, Debug in an IDE.
-        var tfmDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = tfmDir.Parent!.Name;
-        var path = Path.Combine(Postgres.RepoRoot(), "src", projectDir, "bin", configuration, tfmDir.Name, $"KeyGrains.{project}.dll");
-        return File.Exists(path)
-            ? path
-            : throw new FileNotFoundException($"Build src/{projectDir} in {configuration} first (the test project references it, so building the tests does).", path);
     }
 }
