@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A local KeyGrains cluster on loopback: PostgreSQL (deploy/pg.sh), N src/Silo processes and a
-# web API in Client mode that finds the silos through the PostgreSQL membership table.
+# web API in Client mode that finds the silos through the PostgreSQL membership table. Silos and
+# the web API speak mutual TLS with certificates from a throwaway CA made once in KG_CLUSTER_DIR/tls.
 #
 #   deploy/cluster.sh up [N]     build, then start PostgreSQL, N silos (default 3) and the web API;
 #                                waits until the silos joined and the web API is ready
@@ -11,7 +12,8 @@
 # Settings: KG_CLUSTER_DIR (/tmp/keygrains-cluster: pids, logs, operator token), KG_HTTP_PORT
 # (5080), KG_SILO_PORT (11111) and KG_GATEWAY_PORT (30000) for silo 1, +1 for each further silo,
 # KG_SILO_ADDRESS (127.0.0.1: what the silos advertise and listen on), KG_CLUSTER_ID (keygrains),
-# KG_CONFIGURATION (Release), Authority__OperatorToken (else one is generated once and kept in
+# KG_CONFIGURATION (Release), KG_TLS (1; 0 runs on plain TCP with Orleans__Tls__Disabled=true),
+# Authority__OperatorToken (else one is generated once and kept in
 # KG_CLUSTER_DIR/operator.token), plus pg.sh's KG_PG_* settings.
 set -euo pipefail
 
@@ -26,7 +28,37 @@ silo_dll="$root/src/Silo/KeyGrains.Silo/bin/$configuration/net10.0/KeyGrains.Sil
 web_dll="$root/src/WebApi/bin/$configuration/net10.0/KeyGrains.WebApi.dll"
 mkdir -p "$state"
 
+tls="${KG_TLS:-1}"
+
 say() { echo "cluster.sh: $*" >&2; }
+
+# A throwaway CA and one certificate per node, made once per state dir; every node trusts only this CA.
+# To rotate: delete $state/tls and run `down` then `up` (all nodes get new files from a new CA).
+make_certificates() {
+  local dir="$state/tls" name
+  command -v openssl >/dev/null || { apt-get install -y openssl >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y openssl >/dev/null; }; }
+  mkdir -p "$dir"
+  if [[ ! -s "$dir/ca.pem" ]]; then
+    (umask 077; openssl ecparam -name prime256v1 -genkey -noout -out "$dir/ca.key")
+    openssl req -x509 -new -key "$dir/ca.key" -subj "/CN=KeyGrains cluster.sh CA" -days 30 -sha256 \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" -out "$dir/ca.pem" 2>/dev/null
+  fi
+  for name in "$@"; do
+    [[ -s "$dir/$name.pem" ]] && continue
+    (umask 077; openssl ecparam -name prime256v1 -genkey -noout -out "$dir/$name.key")
+    openssl req -new -key "$dir/$name.key" -subj "/CN=$name" -out "$dir/$name.csr" 2>/dev/null
+    openssl x509 -req -in "$dir/$name.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 30 -sha256 \
+      -extfile <(printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" \
+        "extendedKeyUsage=serverAuth,clientAuth" "subjectAltName=IP:127.0.0.1,DNS:localhost") -out "$dir/$name.pem" 2>/dev/null
+    rm -f "$dir/$name.csr"
+  done
+}
+
+# Orleans__Tls__* for one node, or TLS switched off out loud (a PostgreSQL cluster refuses to start open).
+tls_env() {
+  if [[ "$tls" == 0 ]]; then export Orleans__Tls__Disabled=true; return; fi
+  export Orleans__Tls__CertificatePath="$state/tls/$1.pem" Orleans__Tls__KeyPath="$state/tls/$1.key" Orleans__Tls__CaPath="$state/tls/ca.pem"
+}
 
 alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -65,6 +97,7 @@ start_silo() {
     common_env "$cs"
     export Orleans__SiloPort=$((silo_port + i - 1)) Orleans__GatewayPort=$((gateway_port + i - 1))
     export Orleans__AdvertisedIPAddress="${KG_SILO_ADDRESS:-127.0.0.1}"
+    tls_env "silo-$i"
     cd "$state"
     setsid nohup dotnet "$silo_dll" >>"$state/silo-$i.log" 2>&1 </dev/null &
     echo $! >"$state/silo-$i.pid"
@@ -77,6 +110,7 @@ start_web() {
   (
     common_env "$cs"
     export Orleans__Mode=Client Authority__OperatorToken="$token"
+    tls_env webapi
     cd "$state"
     setsid nohup dotnet "$web_dll" --urls "http://127.0.0.1:$http_port" >>"$state/webapi.log" 2>&1 </dev/null &
     echo $! >"$state/webapi.pid"
@@ -126,6 +160,7 @@ up() {
   dotnet build "$root/src/Silo/KeyGrains.Silo" -c "$configuration" --verbosity quiet -nologo >/dev/null
   dotnet build "$root/src/WebApi" -c "$configuration" --verbosity quiet -nologo >/dev/null
   token="$(operator_token)"
+  [[ "$tls" == 0 ]] || make_certificates webapi $(for i in $(seq 1 "$n"); do echo "silo-$i"; done)
   for i in $(seq 1 "$n"); do start_silo "$i" "$cs"; done
   # The client reads its gateways from the membership table once at start: let the silos join first.
   wait_for "$n silos joining" 60 silos_joined "$n"
@@ -136,6 +171,7 @@ up() {
     echo "silo $i: silo port $((silo_port + i - 1)), gateway port $((gateway_port + i - 1))"
   done
   echo "web API (Client mode): http://127.0.0.1:$http_port"
+  if [[ "$tls" == 0 ]]; then echo "TLS between nodes: off (KG_TLS=0)"; else echo "TLS between nodes: mutual, CA $state/tls/ca.pem"; fi
   echo "operator token: $token"
   status
 }
