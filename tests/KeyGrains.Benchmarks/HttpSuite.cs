@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using KeyGrains.Testing;
 
 namespace KeyGrains.Benchmarks;
 
@@ -23,6 +24,13 @@ public static class HttpSuite
         var self = Path.Combine(AppContext.BaseDirectory, "KeyGrains.Benchmarks.dll");
         var report = new Report(o.Rounds, o.Seconds, o.Connections, o.Threads);
         Console.WriteLine($"Working in {work}; {o.Rounds} rounds of {o.Seconds} s, {o.Threads} threads, {o.Connections} connections.");
+        if (o.TopologyOnly)
+        {
+            // A quick look at one scenario (the TLS cost, say): printed only, docs/benchmarks.* stay as they are.
+            await RunTopologyAsync(o, webApi, silo, work, report);
+            Console.WriteLine(report.ToMarkdown());
+            return 0;
+        }
 
         var sqliteEnv = Env(("Storage__SqlitePath", Path.Combine(work, "sqlite", "keygrains.db")), ("Benchmarks__BareEndpoint", "true"));
         List<string> keys;
@@ -98,24 +106,38 @@ public static class HttpSuite
 
     private static async Task RunTopologyAsync(Options o, string webApi, string silo, string work, Report report)
     {
-        var siloPort = KeyGrains.Testing.NodeProcess.FreePort();
-        var gatewayPort = KeyGrains.Testing.NodeProcess.FreePort();
-        var ports = new[] { ("Orleans__SiloPort", siloPort.ToString(CultureInfo.InvariantCulture)), ("Orleans__GatewayPort", gatewayPort.ToString(CultureInfo.InvariantCulture)) };
-        var siloEnv = Env([("Storage__SqlitePath", Path.Combine(work, "topology", "keygrains.db")), .. ports]);
-        await using var node = await ServiceProcess.StartAsync(silo, "", siloEnv, work, null);
+        await using var node = await StartSiloAsync(silo, work, "topology", [], out var ports);
+        // The same pair again with mutual TLS from a throwaway CA, as a cluster on PostgreSQL must run.
+        var ca = TestCa.Create(Path.Combine(work, "tls"));
+        await using var tlsNode = await StartSiloAsync(silo, work, "topology-tls", [.. ca.Issue("silo").Environment().Select(e => (e.Key, e.Value))], out var tlsPorts);
         await Task.Delay(TimeSpan.FromSeconds(3));
         await using var client = await StartWebApiAsync(webApi, work, Env([("Orleans__Mode", "Client"), .. ports]));
+        await using var tlsClient = await StartWebApiAsync(webApi, work, Env([("Orleans__Mode", "Client"), .. tlsPorts, .. ca.Issue("webapi").Environment().Select(e => (e.Key, e.Value))]));
         await using var cohosted = await StartWebApiAsync(webApi, work, Env(("Storage__SqlitePath", Path.Combine(work, "topology-cohosted", "keygrains.db"))));
-        var clientKeys = Path.Combine(work, "client-hot.txt");
-        var cohostedKeys = Path.Combine(work, "cohosted-hot.txt");
-        await File.WriteAllLinesAsync(clientKeys, await BenchmarkClient.SeedAsync(client.Url, 100));
-        await File.WriteAllLinesAsync(cohostedKeys, await BenchmarkClient.SeedAsync(cohosted.Url, 100));
-        var sides = await AlternateAsync(o, [
-            ("cohosted", () => Wrk.RunAsync(cohosted.Url, "/v1/keys/verify", cohostedKeys, o.Duration, o.Threads, o.Connections)),
-            ("client", () => Wrk.RunAsync(client.Url, "/v1/keys/verify", clientKeys, o.Duration, o.Threads, o.Connections)),
-        ]);
+        var hot = new Dictionary<string, (ServiceProcess Api, string Keys)>
+        {
+            ["cohosted"] = (cohosted, Path.Combine(work, "cohosted-hot.txt")),
+            ["client"] = (client, Path.Combine(work, "client-hot.txt")),
+            ["client-tls"] = (tlsClient, Path.Combine(work, "client-tls-hot.txt")),
+        };
+        foreach (var (api, keys) in hot.Values)
+        {
+            await File.WriteAllLinesAsync(keys, await BenchmarkClient.SeedAsync(api.Url, 100));
+        }
+
+        var sides = await AlternateAsync(o, [.. hot.Select(h => (h.Key, (Func<Task<LoadFigures>>)(() =>
+            Wrk.RunAsync(h.Value.Api.Url, "/v1/keys/verify", h.Value.Keys, o.Duration, o.Threads, o.Connections))))]);
         report.Add("3. Co-hosted web API and silo (baseline), 100 keys", sides["cohosted"], null, null);
         report.Add("3. Web API as an Orleans client of a separate silo, 100 keys", sides["client"], sides["cohosted"], "co-hosted");
+        report.Add("3. The same over mutual TLS between web API and silo, 100 keys", sides["client-tls"], sides["client"], "plain TCP client");
+    }
+
+    /// <summary>A headless silo on SQLite under <paramref name="name"/>, with ports of its own handed back as settings.</summary>
+    private static Task<ServiceProcess> StartSiloAsync(string silo, string work, string name, (string, string)[] extra, out (string, string)[] ports)
+    {
+        var (siloPort, gatewayPort) = (NodeProcess.FreePort(), NodeProcess.FreePort());
+        ports = [("Orleans__SiloPort", siloPort.ToString(CultureInfo.InvariantCulture)), ("Orleans__GatewayPort", gatewayPort.ToString(CultureInfo.InvariantCulture))];
+        return ServiceProcess.StartAsync(silo, "", Env([("Storage__SqlitePath", Path.Combine(work, name, "keygrains.db")), .. ports, .. extra]), work, null);
     }
 
     private static async Task<ScaleFigures> RunScaleAsync(string self, int count)
@@ -161,14 +183,14 @@ public static class HttpSuite
     {
         var url = Url();
         env["Authority__OperatorToken"] = Token;
-        env.TryAdd("Orleans__SiloPort", KeyGrains.Testing.NodeProcess.FreePort().ToString(CultureInfo.InvariantCulture));
-        env.TryAdd("Orleans__GatewayPort", KeyGrains.Testing.NodeProcess.FreePort().ToString(CultureInfo.InvariantCulture));
+        env.TryAdd("Orleans__SiloPort", NodeProcess.FreePort().ToString(CultureInfo.InvariantCulture));
+        env.TryAdd("Orleans__GatewayPort", NodeProcess.FreePort().ToString(CultureInfo.InvariantCulture));
         return await ServiceProcess.StartAsync(dll, url, env, work, "/health/ready", "--urls", url);
     }
 
     private static Dictionary<string, string> Env(params (string Name, string Value)[] pairs) => pairs.ToDictionary(p => p.Name, p => p.Value);
 
-    private static string Url() => "http://127.0.0.1:" + KeyGrains.Testing.NodeProcess.FreePort().ToString(CultureInfo.InvariantCulture);
+    private static string Url() => "http://127.0.0.1:" + NodeProcess.FreePort().ToString(CultureInfo.InvariantCulture);
 
     private static string RepoRoot()
     {
@@ -183,7 +205,7 @@ public static class HttpSuite
         throw new InvalidOperationException("Run from inside the repository.");
     }
 
-    private sealed record Options(int Rounds, int Seconds, int Keys, int Threads, int Connections, string? Postgres, int[] ScaleCounts)
+    private sealed record Options(int Rounds, int Seconds, int Keys, int Threads, int Connections, string? Postgres, int[] ScaleCounts, bool TopologyOnly)
     {
         public TimeSpan Duration => TimeSpan.FromSeconds(Seconds);
 
@@ -194,7 +216,8 @@ public static class HttpSuite
             return new Options(
                 Int("--rounds", 5), Int("--seconds", 5), Int("--keys", 10_000), Int("--threads", 2), Int("--connections", 32),
                 Get("--postgres") ?? Environment.GetEnvironmentVariable("KEYGRAINS_BENCH_POSTGRES"),
-                (Get("--scale") ?? "1000,100000,1000000").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray());
+                (Get("--scale") ?? "1000,100000,1000000").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
+                args.Contains("--topology-only"));
         }
     }
 }

@@ -2,7 +2,8 @@
 # Runs the HTTP benchmark scenarios and writes docs/benchmarks.md and docs/benchmarks.json.
 # Installs wrk and PostgreSQL from Debian's packages when missing (run as root). Extra arguments
 # go to the suite: --rounds 5 --seconds 5 --keys 10000 --connections 32 --threads 2
-# --scale 1000,100000,1000000 (see HttpSuite.cs). Run it on a quiet machine: nothing else busy.
+# --scale 1000,100000,1000000 --topology-only (scenario 3 alone, with its mutual TLS variant:
+# printed, docs untouched; see HttpSuite.cs). Run it on a quiet machine: nothing else busy.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
