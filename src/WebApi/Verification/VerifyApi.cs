@@ -43,7 +43,7 @@ public static class VerifyApi
         IPAddress? ip = null;
         if (body.Ip is not null && !Validation.TryParseAddress(body.Ip, out ip))
         {
-            return FieldErrors.Invalid("ip", "Must be an IPv4 or IPv6 address.");
+            return FieldErrors.Invalid("ip", $"Must be an IPv4 or IPv6 address. {Rules.IpAddressShape}");
         }
 
         if (body.Permissions is { } permissions)
