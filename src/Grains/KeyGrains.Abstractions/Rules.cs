@@ -149,6 +149,21 @@ public static class Rules
         return null;
     }
 
+    /// <summary>
+    /// The distinct permission patterns a key's roles grant together: at most 200, so that a
+    /// verification answer stays small. Whether roles fit depends on their stored definitions, so
+    /// the grain checks it; the web API answers the grain's refusal as it is.
+    /// </summary>
+    public static string[] KeyPermissions(string[] permissions) =>
+        Checked("roles", permissions, KeyPermissionsProblem(permissions.Length));
+
+    /// <summary><paramref name="keyId"/> names the key when a role changed under it rather than its own roles.</summary>
+    public static string? KeyPermissionsProblem(int distinct, string? keyId = null) =>
+        distinct <= Validation.MaxPermissionsPerKey
+            ? null
+            : $"A key's roles may grant at most {Validation.MaxPermissionsPerKey} distinct permission patterns in all; "
+                + $"{(keyId is null ? "these roles" : $"the roles of key '{keyId}'")} would grant {distinct}.";
+
     private const string RoleNameShape = "A role name is 1 to 64 of a-z, 0-9, '_', '.', '-', starting with a letter or digit.";
 
     private static T Checked<T>(string field, T value, string? problem) =>

@@ -17,6 +17,7 @@ public static class Validation
     public const int MaxRolesPerKey = 20;
     public const int MaxAllowedIps = 100;
     public const int MaxPermissionsPerRole = 100;
+    public const int MaxPermissionsPerKey = 200;
     public const int MaxGracePeriodSeconds = 86_400;
 
     /// <summary>3–63 of <c>[a-z0-9-]</c>.</summary>

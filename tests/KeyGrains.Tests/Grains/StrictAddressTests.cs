@@ -78,7 +78,7 @@ public sealed class StrictAddressTests(ClusterFixture fx)
     {
         var org = await fx.NewOrgAsync();
         var id = ApiKeyFormat.NewId();
-        var secret = ApiKeyFormat.NewKey(id);
+        var secret = KeyTagger.Legacy.NewKey(id);
         await fx.Client.GetGrain<IKeyReplica>(id).Apply(new KeyRecord
         {
             Id = id,

@@ -7,25 +7,32 @@ namespace KeyGrains.Organizations;
 public sealed partial class OrganizationGrain
 {
     /// <summary>
-    /// Makes key grains hold what this state says. The state, with <paramref name="change"/> among
-    /// the unfinished, is written first; then the key grains are told; then the mark is cleared. The
-    /// change is audited in the first write or the last, as <see cref="KeyChange.RecoversForwards"/> says.
+    /// Makes key grains hold what this state says. The state, with <paramref name="changes"/> among
+    /// the unfinished, is written first; then the key grains are told; then the marks are cleared.
+    /// Each change is audited in the first write or the last, as <see cref="KeyChange.RecoversForwards"/>
+    /// says, and recovered its own way: changes made together share their writes, not their fate.
     /// </summary>
-    private async Task ChangeKeysAsync(KeyChange change)
+    private async Task ChangeKeysAsync(params KeyChange[] changes)
     {
-        State.Unfinished.Add(change);
-        if (change.RecoversForwards)
+        foreach (var change in changes)
         {
-            RecordAudit(change.Audit);
+            State.Unfinished.Add(change);
+            if (change.RecoversForwards)
+            {
+                RecordAudit(change);
+            }
         }
 
         await CommitAsync();
-        await TellKeyGrainsAsync(change.KeyIds);
+        await TellKeyGrainsAsync([.. changes.SelectMany(c => c.KeyIds)]);
 
-        State.Unfinished.Remove(change);
-        if (!change.RecoversForwards)
+        foreach (var change in changes)
         {
-            RecordAudit(change.Audit);
+            State.Unfinished.Remove(change);
+            if (!change.RecoversForwards)
+            {
+                RecordAudit(change);
+            }
         }
 
         await CommitAsync();

@@ -20,6 +20,12 @@ public sealed partial class OrganizationGrain
             throw new DomainException(ErrorCode.PlanRestriction, "The free plan cannot create API keys.");
         }
 
+        // Checked first: it fails only when at least the bound's worth of keys is active (the key
+        // limit was lowered since), and then the active limit alone would not say why.
+        var bound = RecordBound.For(State.KeyLimit);
+        var purged = RecordBound.ToPurge(State.Keys.Values, bound, now)
+            ?? throw new DomainException(ErrorCode.KeyLimitReached, $"The organization keeps at most {bound} key records (active, revoked and expired together) and holds {State.Keys.Count}, too few of them revoked or expired to make room; delete keys first.");
+
         if (ActiveKeyCount(now) >= State.KeyLimit)
         {
             throw new DomainException(ErrorCode.KeyLimitReached, $"The organization has reached its limit of {State.KeyLimit} active keys.");
@@ -43,8 +49,13 @@ public sealed partial class OrganizationGrain
             CreatedAt = now,
             CreatedBy = caller.Actor,
         };
+        foreach (var gone in purged)
+        {
+            State.Keys.Remove(gone.Id);
+        }
+
         State.Keys[id] = record;
-        await ChangeKeysAsync(KeyCreated.By(caller, record));
+        await ChangeKeysAsync(purged.Length == 0 ? [KeyCreated.By(caller, record)] : [KeyPurged.By(caller, purged), KeyCreated.By(caller, record)]);
         return new NewKey(record.ToInfo(now), secret);
     }
 
