@@ -49,6 +49,19 @@ public static class OpenApiContract
         }
     }
 
+    /// <summary>For clients that do not go through <c>Http.Send</c> (a generated client): checks every exchange the same way.</summary>
+    public sealed class CheckingHandler() : DelegatingHandler(new HttpClientHandler())
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var sent = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
+            var response = await base.SendAsync(request, cancellationToken);
+            await response.Content.LoadIntoBufferAsync(cancellationToken);
+            await CheckAsync(request, sent, response, await response.Content.ReadAsStringAsync(cancellationToken));
+            return response;
+        }
+    }
+
     private static string Cut(string? text) => text is null ? "(none)" : text.Length > 600 ? text[..600] + "..." : text;
 
     private sealed class Scope(Action dispose) : IDisposable
