@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
@@ -46,17 +45,15 @@ public static class Http
     public static async Task<Answer> Send(this HttpClient c, HttpMethod method, string path, object? body = null, string contentType = "application/json")
     {
         using var request = new HttpRequestMessage(method, path);
-        if (body is string raw)
+        var sent = body as string ?? (body is null ? null : JsonSerializer.Serialize(body, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        if (sent is not null)
         {
-            request.Content = new StringContent(raw, Encoding.UTF8, contentType);
-        }
-        else if (body is not null)
-        {
-            request.Content = JsonContent.Create(body, options: new JsonSerializerOptions(JsonSerializerDefaults.Web));
+            request.Content = new StringContent(sent, Encoding.UTF8, body is string ? contentType : "application/json");
         }
 
         var response = await c.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
+        await OpenApiContract.CheckAsync(request, sent, response, text);
         var json = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
         return new Answer(response.StatusCode, json, response);
     }

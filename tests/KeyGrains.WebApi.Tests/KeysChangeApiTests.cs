@@ -48,6 +48,7 @@ public sealed class KeysChangeApiTests(ApiFixture fixture)
     [Fact]
     public async Task Patch_Invalid_Returns400_RevokedKey_Returns409KeyRevoked()
     {
+        using var onPurpose = OpenApiContract.InvalidRequestsOnPurpose();
         var id = await _host.NewOrg();
         var keyId = (await _host.NewKey(id, ["viewer"])).Str("id");
         var path = $"/v1/orgs/{id}/keys/{keyId}";

@@ -18,20 +18,30 @@ public static class KeysApi
             .RequireAuthorization(KeyGrainsAuthorization.OrgAdmin);
 
         keys.MapPost("/", Create).WithName("CreateKey").WithSummary("Create a key; the secret is in the answer, this once")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithDescription("`key` in the answer is the whole secret; only its hash is kept. `allowedIps` empty or absent means any address.")
+            .Refuses(StatusCodes.Status403Forbidden, "`forbidden`: not the operator nor an admin key of this organization; `plan_restriction`: the `free` plan cannot create keys.")
+            .Refuses(StatusCodes.Status409Conflict, "`key_limit_reached`: the organization already has `keyLimit` active keys.");
         keys.MapGet("/", List).WithName("ListKeys").WithSummary("List keys, newest first")
             .WithDescription("`status` active|revoked|expired|all (default all); `search` matches name or description, case-insensitive; `limit` 1–1000 (default 100); `cursor` is the `next` of the previous page.");
-        keys.MapGet("/{keyId}", Get).WithName("GetKey").WithSummary("Read a key");
+        keys.MapGet("/{keyId}", Get).WithName("GetKey").WithSummary("Read a key")
+            .WithDescription("Never the secret: `last4` helps recognise it. `lastUsedAt` may lag by up to 60 seconds.");
         keys.MapPatch("/{keyId}", Update).WithName("UpdateKey").WithSummary("Change a key; null clears description, expiresAt, allowedIps")
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        keys.MapPost("/{keyId}/revoke", Revoke).WithName("RevokeKey").WithSummary("Revoke a key for good; repeating it is a no-op");
+            .WithDescription("Absent members stay as they are; `null` for `name` or `roles` is `400`. Changes take effect at the key's next verification.")
+            .Refuses(StatusCodes.Status409Conflict, "`key_revoked`: the key is revoked; `key_limit_reached`: it would make an expired key active while the organization is full.");
+        keys.MapPost("/{keyId}/revoke", Revoke).WithName("RevokeKey").WithSummary("Revoke a key for good; repeating it is a no-op")
+            .WithDescription("The body is optional (`{}` or none). The next verification of the key answers `REVOKED`; it cannot be undone.");
         keys.MapPost("/{keyId}/rotate", Rotate).WithName("RotateKey").WithSummary("A new secret for the same key; the old one verifies until the grace period ends")
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        keys.MapDelete("/{keyId}", Delete).WithName("DeleteKey").WithSummary("Delete a key");
+            .WithDescription("The body is optional; `gracePeriodSeconds` 0–86400 (default 0). The answer always has `previousSecretExpiresAt`. A second rotation ends any earlier previous secret at once.")
+            .Refuses(StatusCodes.Status409Conflict, "`key_revoked`: the key is revoked.");
+        keys.MapDelete("/{keyId}", Delete).WithName("DeleteKey").WithSummary("Delete a key")
+            .WithDescription("Afterwards the key is gone: `404` here and `NOT_FOUND` in verification.");
 
         routes.MapGet("/v1/keys/self", Self).WithTags("Keys").WithName("GetSelf").WithSummary("The presenting key")
+            .WithDescription("For any active API key, whatever its roles.")
             .RequireAuthorization(KeyGrainsAuthorization.AnyKey)
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+            .Refuses(StatusCodes.Status401Unauthorized, "`unauthenticated`: no key, an unknown one, or a revoked, expired or IP-blocked key.")
+            .Refuses(StatusCodes.Status403Forbidden, "`forbidden`: the operator token is not a key.")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return routes;
     }
 
