@@ -10,8 +10,10 @@ public sealed partial class OrganizationGrain
     /// Makes key grains hold what this state says. The state, with <paramref name="change"/> among
     /// the unfinished, is written first; then the key grains are told; then the mark is cleared. The
     /// change is audited in the first write or the last, as <see cref="KeyChange.RecoversForwards"/> says.
+    /// An <paramref name="answer"/> is stored by the last write, the one that makes the change final:
+    /// a change undone by recovery leaves no answer to give again.
     /// </summary>
-    private async Task ChangeKeysAsync(KeyChange change)
+    private async Task ChangeKeysAsync(KeyChange change, StoredAnswer? answer = null)
     {
         State.Unfinished.Add(change);
         if (change.RecoversForwards)
@@ -23,6 +25,11 @@ public sealed partial class OrganizationGrain
         await TellKeyGrainsAsync(change.KeyIds);
 
         State.Unfinished.Remove(change);
+        if (answer is not null)
+        {
+            RememberAnswer(answer);
+        }
+
         if (!change.RecoversForwards)
         {
             RecordAudit(change.Audit);
