@@ -42,9 +42,15 @@ public static class Http
     public static Task<Answer> Patch(this HttpClient c, string path, object? body) => c.Send(HttpMethod.Patch, path, body);
 
     /// <summary>A body that is a string is sent as it is (raw JSON); anything else is serialized.</summary>
-    public static async Task<Answer> Send(this HttpClient c, HttpMethod method, string path, object? body = null, string contentType = "application/json")
+    public static async Task<Answer> Send(
+        this HttpClient c, HttpMethod method, string path, object? body = null, string contentType = "application/json", IReadOnlyDictionary<string, string>? headers = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
         var sent = body as string ?? (body is null ? null : JsonSerializer.Serialize(body, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
         if (sent is not null)
         {

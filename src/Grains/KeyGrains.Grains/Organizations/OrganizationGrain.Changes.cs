@@ -6,13 +6,17 @@ namespace KeyGrains.Organizations;
 
 public sealed partial class OrganizationGrain
 {
+    private Task ChangeKeysAsync(KeyChange change, StoredAnswer? answer = null) => ChangeKeysAsync([change], answer);
+
     /// <summary>
     /// Makes key grains hold what this state says. The state, with <paramref name="changes"/> among
     /// the unfinished, is written first; then the key grains are told; then the marks are cleared.
     /// Each change is audited in the first write or the last, as <see cref="KeyChange.RecoversForwards"/>
     /// says, and recovered its own way: changes made together share their writes, not their fate.
+    /// An <paramref name="answer"/> is stored by the last write, the one that makes the changes final:
+    /// a change undone by recovery leaves no answer to give again.
     /// </summary>
-    private async Task ChangeKeysAsync(params KeyChange[] changes)
+    private async Task ChangeKeysAsync(KeyChange[] changes, StoredAnswer? answer = null)
     {
         foreach (var change in changes)
         {
@@ -25,6 +29,11 @@ public sealed partial class OrganizationGrain
 
         await CommitAsync();
         await TellKeyGrainsAsync([.. changes.SelectMany(c => c.KeyIds)]);
+
+        if (answer is not null)
+        {
+            RememberAnswer(answer);
+        }
 
         foreach (var change in changes)
         {

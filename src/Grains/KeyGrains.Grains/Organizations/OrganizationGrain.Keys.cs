@@ -5,9 +5,15 @@ namespace KeyGrains.Organizations;
 
 public sealed partial class OrganizationGrain
 {
-    public async Task<NewKey> CreateKey(CreateKey request, Caller caller)
+    public async Task<NewKey> CreateKey(CreateKey request, Caller caller, IdempotencyToken? idempotency = null)
     {
         await EnsureReadyAsync();
+        var requestHash = CreationHash(request);
+        if (Replay(idempotency, requestHash) is { } first)
+        {
+            return first;
+        }
+
         var now = Now;
         var name = Rules.KeyName(request.Name);
         var description = Rules.Description(request.Description);
@@ -55,8 +61,10 @@ public sealed partial class OrganizationGrain
         }
 
         State.Keys[id] = record;
-        await ChangeKeysAsync(purged.Length == 0 ? [KeyCreated.By(caller, record)] : [KeyPurged.By(caller, purged), KeyCreated.By(caller, record)]);
-        return new NewKey(record.ToInfo(now), secret);
+        var answer = new NewKey(record.ToInfo(now), secret);
+        KeyChange[] changes = purged.Length == 0 ? [KeyCreated.By(caller, record)] : [KeyPurged.By(caller, purged), KeyCreated.By(caller, record)];
+        await ChangeKeysAsync(changes, Seal(idempotency, requestHash, answer));
+        return answer;
     }
 
     public async Task<KeyInfo> GetKey(string keyId)
@@ -143,9 +151,15 @@ public sealed partial class OrganizationGrain
         return State.Keys[keyId].ToInfo(now);
     }
 
-    public async Task<NewKey> RotateKey(string keyId, int gracePeriodSeconds, Caller caller)
+    public async Task<NewKey> RotateKey(string keyId, int gracePeriodSeconds, Caller caller, IdempotencyToken? idempotency = null)
     {
         await EnsureReadyAsync();
+        var requestHash = RotationHash(keyId, gracePeriodSeconds);
+        if (Replay(idempotency, requestHash) is { } first)
+        {
+            return first;
+        }
+
         var now = Now;
         var grace = Rules.GracePeriod(gracePeriodSeconds);
         var current = FindKey(keyId);
@@ -155,18 +169,24 @@ public sealed partial class OrganizationGrain
         }
 
         var secret = (await keyTags.GetAsync(GrainFactory)).NewKey(keyId);
-        var previousExpiresAt = now.AddSeconds(grace);
-        State.Keys[keyId] = current with
-        {
-            Version = NextVersion(),
-            SecretHash = ApiKeyFormat.Hash(secret),
-            Last4 = secret[^4..],
+        var rotated = await KeepsPreviousSecretAsync(current, now)
+            // The current secret was never presented, so nobody holds it (its answer was lost): it
+            // ends, and the previous one, which its holder still uses, keeps the longer grace.
+            ? current with
+            {
+                PreviousSecretExpiresAt = Max(current.PreviousSecretExpiresAt!.Value, now.AddSeconds(grace)),
+            }
             // Only the secret just replaced survives the grace period; an older one ends now.
-            PreviousSecretHash = grace > 0 ? current.SecretHash : null,
-            PreviousSecretExpiresAt = previousExpiresAt,
-        };
-        await ChangeKeysAsync(KeyRotated.By(caller, current, grace));
-        return new NewKey(State.Keys[keyId].ToInfo(now), secret, previousExpiresAt);
+            : current with
+            {
+                PreviousSecretHash = grace > 0 ? current.SecretHash : null,
+                PreviousSecretExpiresAt = now.AddSeconds(grace),
+            };
+        var version = NextVersion();
+        State.Keys[keyId] = rotated with { Version = version, SecretVersion = version, SecretHash = ApiKeyFormat.Hash(secret), Last4 = secret[^4..] };
+        var answer = new NewKey(State.Keys[keyId].ToInfo(now), secret, rotated.PreviousSecretExpiresAt);
+        await ChangeKeysAsync(KeyRotated.By(caller, current, grace), Seal(idempotency, requestHash, answer));
+        return answer;
     }
 
     public async Task DeleteKey(string keyId, Caller caller)
@@ -176,6 +196,18 @@ public sealed partial class OrganizationGrain
         State.Keys.Remove(keyId);
         await ChangeKeysAsync(KeyDeleted.By(caller, keyId));
     }
+
+    /// <summary>
+    /// True only when a previous secret is still in its grace and the key grain knows the current
+    /// secret was never presented since it was issued. Not knowing counts as presented: a secret
+    /// is never ended on a guess, and the rotation is then the ordinary one.
+    /// </summary>
+    private async Task<bool> KeepsPreviousSecretAsync(KeyRecord current, DateTimeOffset now) =>
+        current.PreviousSecretHash is not null
+        && now < current.PreviousSecretExpiresAt
+        && await GrainFactory.GetGrain<IKeyReplica>(current.Id).GetSecretUse(current.SecretHash) == SecretUse.NeverPresented;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private KeyRecord FindKey(string keyId) =>
         State.Keys.TryGetValue(keyId, out var record) ? record : throw DomainException.NotFound("The key");
