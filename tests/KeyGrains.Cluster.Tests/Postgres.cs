@@ -18,9 +18,12 @@ public static class Postgres
     /// <summary>Applies deploy/sql/postgres/*.sql again, as an operator would after an upgrade.</summary>
     public static Task ApplySchemaAgainAsync() => RunScriptAsync("schema");
 
-    public static async Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters)
+    public static async Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters) =>
+        await CountAsync(await ConnectionStringAsync(), sql, parameters);
+
+    public static async Task<long> CountAsync(string connectionString, string sql, params (string Name, object Value)[] parameters)
     {
-        await using var connection = new NpgsqlConnection(await ConnectionStringAsync());
+        await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var (name, value) in parameters)
@@ -42,14 +45,46 @@ public static class Postgres
         throw new InvalidOperationException("KeyGrains.sln not found above " + AppContext.BaseDirectory);
     }
 
-    private static async Task<string> RunScriptAsync(string command)
+    /// <summary>
+    /// A server of one test's own on <paramref name="port"/>, for faults (a frozen server) that
+    /// must not reach tests elsewhere using the shared one; <see cref="StopPrivateAsync"/> ends it.
+    /// </summary>
+    public static Task<string> StartPrivateAsync(int port) => RunScriptAsync("start", port);
+
+    public static Task StopPrivateAsync(int port) => RunScriptAsync("stop", port);
+
+    /// <summary>The postmaster of the server on <paramref name="port"/> and every backend it runs.</summary>
+    public static int[] ServerPids(int port)
+    {
+        var postmaster = int.Parse(File.ReadLines($"/tmp/keygrains-pg-{port}/data/postmaster.pid").First(), System.Globalization.CultureInfo.InvariantCulture);
+        var children = Directory.GetDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ParentOf(pid) == postmaster);
+        return [postmaster, .. children];
+    }
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            // /proc/<pid>/stat: "pid (name) state ppid ..."; the name may hold spaces, so read after ')'.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static async Task<string> RunScriptAsync(string command, int port = Port)
     {
         var start = new ProcessStartInfo("bash", [Path.Combine(RepoRoot(), "deploy", "pg.sh"), command])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.Environment["KG_PG_PORT"] = Port.ToString();
+        start.Environment["KG_PG_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

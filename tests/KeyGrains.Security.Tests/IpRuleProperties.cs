@@ -101,7 +101,7 @@ public sealed class IpRuleProperties
 
     private static bool Bit(byte[] bytes, int i) => (bytes[i / 8] & (0x80 >> (i % 8))) != 0;
 
-    private static byte[] Mask(byte[] bytes, int prefix)
+    internal static byte[] Mask(byte[] bytes, int prefix)
     {
         var masked = new byte[bytes.Length];
         for (var i = 0; i < prefix; i++)

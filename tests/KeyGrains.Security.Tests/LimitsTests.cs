@@ -13,6 +13,7 @@ public sealed class LimitsTests(ApiFixture fixture)
     [Fact]
     public async Task BodyOver64KiB_Is413PayloadTooLarge_OnEveryBodyRoute()
     {
+        using var onPurpose = OpenApiContract.InvalidRequestsOnPurpose();
         var org = await _host.NewOrg();
         var key = await _host.NewKey(org);
         var huge = "{\"name\":\"" + new string('a', 70_000) + "\"}";
@@ -57,6 +58,7 @@ public sealed class LimitsTests(ApiFixture fixture)
     [InlineData(30_000)]
     public async Task DeeplyNestedJson_Is400(int depth)
     {
+        using var onPurpose = OpenApiContract.InvalidRequestsOnPurpose();
         var body = new StringBuilder("{\"key\":\"kg_x\",\"junk\":");
         body.Append('[', depth - 1).Append(']', depth - 1).Append('}');
         (await _host.Anonymous.Send(HttpMethod.Post, "/v1/keys/verify", body.ToString())).Problem(HttpStatusCode.BadRequest, "validation_failed");

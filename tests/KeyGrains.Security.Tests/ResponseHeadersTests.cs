@@ -10,6 +10,7 @@ public sealed class ResponseHeadersTests(ApiFixture fixture)
     [Fact]
     public async Task EveryV1Answer_IsNoStoreAndNoSniff_SecretsIncluded()
     {
+        using var onPurpose = OpenApiContract.InvalidRequestsOnPurpose();
         var org = await _host.NewOrg();
         var created = await _host.NewKey(org, ["viewer"]);
         var rotated = (await _host.Operator.Post($"/v1/orgs/{org}/keys/{created.Str("id")}/rotate", new { gracePeriodSeconds = 0 })).Ok();

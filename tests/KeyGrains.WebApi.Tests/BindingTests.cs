@@ -20,6 +20,7 @@ public sealed class BindingTests(ApiFixture fixture)
     [InlineData("/v1/orgs/{org}/roles/ops", "PUT", """{"permissions":{"a":"b"}}""", "permissions")]
     public async Task WrongJsonTypeInAMember_Returns400_NamingTheMember(string template, string method, string body, string field)
     {
+        using var onPurpose = OpenApiContract.InvalidRequestsOnPurpose();
         var org = await _host.NewOrg();
         var key = (await _host.NewKey(org, ["viewer"])).Str("id");
         var path = template.Replace("{org}", org).Replace("{key}", key);
@@ -31,6 +32,7 @@ public sealed class BindingTests(ApiFixture fixture)
     [Fact]
     public async Task PatchOrg_AbsentMemberKeepsIt_ExplicitNullIsRefused()
     {
+        using var onPurpose = OpenApiContract.InvalidRequestsOnPurpose();
         var org = await _host.NewOrg(keyLimit: 7);
         var renamed = (await _host.Operator.Patch($"/v1/orgs/{org}", new { name = "Renamed" })).Ok();
         Assert.Equal(7, renamed.Body.GetProperty("keyLimit").GetInt32());

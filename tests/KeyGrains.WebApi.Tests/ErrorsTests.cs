@@ -23,12 +23,14 @@ public sealed class ErrorsTests(ApiFixture fixture)
     [Fact]
     public async Task NonJsonBody_OnTheAdminApi_Returns415Problem()
     {
+        using var onPurpose = OpenApiContract.InvalidRequestsOnPurpose();
         (await _host.Operator.Send(HttpMethod.Post, "/v1/orgs", "<org/>", "application/xml")).Problem(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
     }
 
     [Fact]
     public async Task NonJsonBody_OnVerify_Returns400_AsTheContractSays()
     {
+        using var onPurpose = OpenApiContract.InvalidRequestsOnPurpose();
         // The contract: verification answers 200, 400, 413 or 429; "a request that is not JSON ... is 400".
         (await _host.Anonymous.Send(HttpMethod.Post, "/v1/keys/verify", "key=x", "text/plain")).Problem(HttpStatusCode.BadRequest, "validation_failed");
         (await _host.Anonymous.Send(HttpMethod.Post, "/v1/keys/verify", "{\"key\":\"x\"}", "application/x-www-form-urlencoded")).Problem(HttpStatusCode.BadRequest, "validation_failed");
@@ -61,6 +63,7 @@ public sealed class ErrorsTests(ApiFixture fixture)
     [Fact]
     public async Task MissingBody_Returns400_ButOptionalBodiesAcceptNothing()
     {
+        using var onPurpose = OpenApiContract.InvalidRequestsOnPurpose();
         (await _host.Operator.Send(HttpMethod.Post, "/v1/orgs")).Problem(HttpStatusCode.BadRequest, "validation_failed");
         (await _host.Operator.Post("/v1/orgs", "")).Problem(HttpStatusCode.BadRequest, "validation_failed");
         (await _host.Operator.Post("/v1/orgs", "null")).Problem(HttpStatusCode.BadRequest, "validation_failed");
@@ -87,7 +90,8 @@ public sealed class ErrorsTests(ApiFixture fixture)
 
         var schemes = doc.GetProperty("components").GetProperty("securitySchemes");
         Assert.Equal("X-API-Key", schemes.GetProperty("ApiKey").GetProperty("name").GetString());
-        Assert.Equal("bearer", schemes.GetProperty("Bearer").GetProperty("scheme").GetString());
+        Assert.Equal("bearer", schemes.GetProperty("OperatorToken").GetProperty("scheme").GetString());
+        Assert.Equal("bearer", schemes.GetProperty("ApiKeyBearer").GetProperty("scheme").GetString());
         Assert.True(paths.GetProperty("/v1/orgs/{orgId}/keys").GetProperty("post").TryGetProperty("requestBody", out _));
     }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
@@ -43,20 +42,24 @@ public static class Http
     public static Task<Answer> Patch(this HttpClient c, string path, object? body) => c.Send(HttpMethod.Patch, path, body);
 
     /// <summary>A body that is a string is sent as it is (raw JSON); anything else is serialized.</summary>
-    public static async Task<Answer> Send(this HttpClient c, HttpMethod method, string path, object? body = null, string contentType = "application/json")
+    public static async Task<Answer> Send(
+        this HttpClient c, HttpMethod method, string path, object? body = null, string contentType = "application/json", IReadOnlyDictionary<string, string>? headers = null)
     {
         using var request = new HttpRequestMessage(method, path);
-        if (body is string raw)
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
         {
-            request.Content = new StringContent(raw, Encoding.UTF8, contentType);
+            request.Headers.TryAddWithoutValidation(name, value);
         }
-        else if (body is not null)
+
+        var sent = body as string ?? (body is null ? null : JsonSerializer.Serialize(body, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        if (sent is not null)
         {
-            request.Content = JsonContent.Create(body, options: new JsonSerializerOptions(JsonSerializerDefaults.Web));
+            request.Content = new StringContent(sent, Encoding.UTF8, body is string ? contentType : "application/json");
         }
 
         var response = await c.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
+        await OpenApiContract.CheckAsync(request, sent, response, text);
         var json = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
         return new Answer(response.StatusCode, json, response);
     }

@@ -51,6 +51,7 @@ public sealed class KeysCreateApiTests(ApiFixture fixture)
     [InlineData("""{"roles":["viewer"],"allowedIps":"10.0.0.1"}""", "allowedIps")]
     public async Task Create_WithInvalidMember_Returns400(string body, string field)
     {
+        using var onPurpose = OpenApiContract.InvalidRequestsOnPurpose();
         var id = await _host.NewOrg();
         var answer = (await _host.Operator.Post($"/v1/orgs/{id}/keys", body)).Problem(HttpStatusCode.BadRequest, "validation_failed");
         Assert.True(answer.Body.GetProperty("errors").TryGetProperty(field, out _), answer.Body.ToString());

@@ -51,6 +51,7 @@ public sealed class OrgsApiTests(ApiFixture fixture)
     [InlineData("""{"name":123}""", "name")]
     public async Task Create_WithInvalidMember_Returns400NamingIt(string body, string field)
     {
+        using var onPurpose = OpenApiContract.InvalidRequestsOnPurpose();
         var answer = (await _host.Operator.Post("/v1/orgs", body)).Problem(HttpStatusCode.BadRequest, "validation_failed");
         Assert.True(answer.Body.GetProperty("errors").TryGetProperty(field, out _), answer.Body.ToString());
     }
@@ -94,6 +95,7 @@ public sealed class OrgsApiTests(ApiFixture fixture)
     [Fact]
     public async Task Patch_WithNullOrInvalid_Returns400()
     {
+        using var onPurpose = OpenApiContract.InvalidRequestsOnPurpose();
         var id = await _host.NewOrg();
         (await _host.Operator.Patch($"/v1/orgs/{id}", """{"name":null}""")).Problem(HttpStatusCode.BadRequest, "validation_failed");
         (await _host.Operator.Patch($"/v1/orgs/{id}", """{"keyLimit":5000}""")).Problem(HttpStatusCode.BadRequest, "validation_failed");

@@ -51,6 +51,7 @@ public sealed class RolesApiTests(ApiFixture fixture)
     [InlineData("ok", """{}""")]
     public async Task Put_Invalid_Returns400(string name, string body)
     {
+        using var onPurpose = OpenApiContract.InvalidRequestsOnPurpose();
         var id = await _host.NewOrg();
         (await _host.Operator.Put($"/v1/orgs/{id}/roles/{name}", body)).Problem(HttpStatusCode.BadRequest, "validation_failed");
     }

@@ -95,6 +95,7 @@ public sealed class VerifyApiTests(ApiFixture fixture)
     [InlineData("""{"key":"kg_x","permissions":"a:b"}""")]
     public async Task NotWellFormed_Returns400(string body)
     {
+        using var onPurpose = OpenApiContract.InvalidRequestsOnPurpose();
         (await _host.Anonymous.Post("/v1/keys/verify", body)).Problem(HttpStatusCode.BadRequest, "validation_failed");
     }
 

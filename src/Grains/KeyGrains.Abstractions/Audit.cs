@@ -27,5 +27,6 @@ public static class AuditActions
     public const string KeyRotated = "key.rotated";
     public const string KeyRevoked = "key.revoked";
     public const string KeyDeleted = "key.deleted";
+    public const string KeyPurged = "key.purged";
     public const string AuthRefused = "auth.refused";
 }

@@ -22,7 +22,12 @@ public interface IOrganizationGrain : IGrainWithStringKey
 
     [Alias("DeleteRole")] Task DeleteRole(string name, Caller caller);
 
-    [Alias("CreateKey")] Task<NewKey> CreateKey(CreateKey request, Caller caller);
+    /// <summary>
+    /// A new key. With <paramref name="idempotency"/>, the first answer is stored (sealed) with the
+    /// key, and the same request under the same token gets it again for a day; another request
+    /// under it is a conflict.
+    /// </summary>
+    [Alias("CreateKey")] Task<NewKey> CreateKey(CreateKey request, Caller caller, IdempotencyToken? idempotency = null);
 
     [Alias("ListKeys")] Task<KeyPage> ListKeys(KeyQuery query);
 
@@ -32,7 +37,8 @@ public interface IOrganizationGrain : IGrainWithStringKey
 
     [Alias("RevokeKey")] Task<KeyInfo> RevokeKey(string keyId, Caller caller);
 
-    [Alias("RotateKey")] Task<NewKey> RotateKey(string keyId, int gracePeriodSeconds, Caller caller);
+    /// <summary>A new secret for the key; <paramref name="idempotency"/> as in <see cref="CreateKey"/>.</summary>
+    [Alias("RotateKey")] Task<NewKey> RotateKey(string keyId, int gracePeriodSeconds, Caller caller, IdempotencyToken? idempotency = null);
 
     [Alias("DeleteKey")] Task DeleteKey(string keyId, Caller caller);
 

@@ -54,10 +54,13 @@ public static class Rules
     public static string? ExpiresAtProblem(DateTimeOffset expiresAt, DateTimeOffset now) =>
         expiresAt > now ? null : "The expiry must be in the future.";
 
-    /// <summary>The rules as entered, without repeats; absent or empty is "any address".</summary>
-    /// <remarks>Stored as typed, so a list shows what the admin entered; matching uses the parsed form.</remarks>
+    /// <summary>The rules in canonical form, without repeats; absent or empty is "any address".</summary>
+    /// <remarks>
+    /// Stored canonical (<see cref="Validation.CanonicalIpRule"/>), so a list shows each rule once and
+    /// as it matches: an address typed alone stays an address, <c>2001:DB8::/32</c> reads <c>2001:db8::/32</c>.
+    /// </remarks>
     public static string[] AllowedIps(string[]? rules) =>
-        Checked("allowedIps", rules, AllowedIpsProblem(rules)) is { } valid ? [.. valid.Distinct(StringComparer.Ordinal)] : [];
+        Checked("allowedIps", rules, AllowedIpsProblem(rules)) is { } valid ? [.. valid.Select(CanonicalIpRule).Distinct(StringComparer.Ordinal)] : [];
 
     public static string? AllowedIpsProblem(string[]? rules)
     {
@@ -73,14 +76,33 @@ public static class Rules
 
         foreach (var rule in rules)
         {
-            if (!Validation.TryParseIpRule(rule, out _))
+            if (IpRuleProblem(rule) is { } problem)
             {
-                return $"'{Quoted(rule)}' is not an IPv4 or IPv6 address or CIDR block.";
+                return problem;
             }
         }
 
         return null;
     }
+
+    /// <summary>One address or CIDR block, for <c>allowedIps</c> and for the settings that take them.</summary>
+    public static string? IpRuleProblem(string? rule)
+    {
+        if (!Validation.TryReadIpRule(rule, out var block, out var hostBitsSet))
+        {
+            return $"'{Quoted(rule)}' is not an IPv4 or IPv6 address or CIDR block. {IpAddressShape}";
+        }
+
+        // Taking 10.1.2.3/8 as 10.0.0.0/8 silently would allow far more callers than the admin may think.
+        return hostBitsSet ? $"'{Quoted(rule)}' has host bits set; did you mean {Validation.CanonicalIpRule(block)}?" : null;
+    }
+
+    /// <summary>What an address must look like, for every message about one.</summary>
+    public const string IpAddressShape =
+        "An IPv4 address is four decimal numbers from 0 to 255 without leading zeros (10.0.0.1); an IPv6 address has no zone.";
+
+    private static string CanonicalIpRule(string rule) =>
+        Validation.TryParseIpRule(rule, out var network) ? Validation.CanonicalIpRule(network) : throw new ArgumentException("Only a checked rule has a canonical form.", nameof(rule));
 
     public static int GracePeriod(int seconds) => Checked("gracePeriodSeconds", seconds, GracePeriodProblem(seconds));
 
@@ -126,6 +148,21 @@ public static class Rules
 
         return null;
     }
+
+    /// <summary>
+    /// The distinct permission patterns a key's roles grant together: at most 200, so that a
+    /// verification answer stays small. Whether roles fit depends on their stored definitions, so
+    /// the grain checks it; the web API answers the grain's refusal as it is.
+    /// </summary>
+    public static string[] KeyPermissions(string[] permissions) =>
+        Checked("roles", permissions, KeyPermissionsProblem(permissions.Length));
+
+    /// <summary><paramref name="keyId"/> names the key when a role changed under it rather than its own roles.</summary>
+    public static string? KeyPermissionsProblem(int distinct, string? keyId = null) =>
+        distinct <= Validation.MaxPermissionsPerKey
+            ? null
+            : $"A key's roles may grant at most {Validation.MaxPermissionsPerKey} distinct permission patterns in all; "
+                + $"{(keyId is null ? "these roles" : $"the roles of key '{keyId}'")} would grant {distinct}.";
 
     private const string RoleNameShape = "A role name is 1 to 64 of a-z, 0-9, '_', '.', '-', starting with a letter or digit.";
 

@@ -34,7 +34,7 @@ public sealed class KeyGrainsSiloOptionsValidator : IValidateOptions<KeyGrainsSi
 
         if (!string.IsNullOrWhiteSpace(orleans.AdvertisedIPAddress) && orleans.AdvertisedAddress() is null)
         {
-            failures.Add($"Orleans:AdvertisedIPAddress is '{orleans.AdvertisedIPAddress}' but must be an IP address.");
+            failures.Add($"Orleans:AdvertisedIPAddress is '{orleans.AdvertisedIPAddress}' but must be an IP address. {Rules.IpAddressShape}");
         }
 
         failures.AddRange(new NodeTlsOptionsValidator().Validate(name, orleans.Tls).Failures ?? []);

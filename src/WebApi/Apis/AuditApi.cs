@@ -15,7 +15,7 @@ public static class AuditApi
         routes.MapGroup("/v1/orgs/{orgId}/audit").WithTags("Audit").WithAdminProblems()
             .RequireAuthorization(KeyGrainsAuthorization.OrgAdmin)
             .MapGet("/", Get).WithName("GetAudit").WithSummary("Read the audit log, newest first")
-            .WithDescription("`limit` 1–200 (default 50); `before` is the `next` of the previous page.");
+            .WithDescription("`limit` 1–200 (default 50); `before` is the `next` of the previous page. Secrets never appear in it; refused admin calls appear aggregated as `auth.refused`.");
         return routes;
     }
 

@@ -1,8 +1,10 @@
+using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
 
 namespace KeyGrains.WebApi.Apis;
 
-public sealed record CreateKeyBody(string? Name, string? Description, string[]? Roles, DateTimeOffset? ExpiresAt, string[]? AllowedIps)
+public sealed record CreateKeyBody(string? Name, string? Description, [property: Required] string[]? Roles, DateTimeOffset? ExpiresAt, string[]? AllowedIps)
 {
     public FieldErrors Check(DateTimeOffset now)
     {
@@ -19,11 +21,11 @@ public sealed record CreateKeyBody(string? Name, string? Description, string[]? 
 /// </summary>
 public sealed class UpdateKeyBody
 {
-    public string? Name { get; set { field = value; HasName = true; } }
+    [DisallowNull] public string? Name { get; set { field = value; HasName = true; } }
 
     public string? Description { get; set { field = value; HasDescription = true; } }
 
-    public string[]? Roles { get; set { field = value; HasRoles = true; } }
+    [DisallowNull] public string[]? Roles { get; set { field = value; HasRoles = true; } }
 
     public DateTimeOffset? ExpiresAt { get; set { field = value; HasExpiresAt = true; } }
 

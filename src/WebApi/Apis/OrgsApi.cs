@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text.Json.Serialization;
 using KeyGrains.WebApi.Auth;
@@ -15,11 +17,14 @@ public static class OrgsApi
 
         orgs.MapPost("/", Create).RequireAuthorization(KeyGrainsAuthorization.Operator)
             .WithName("CreateOrg").WithSummary("Create an organization (operator)")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithDescription("`id` is generated when absent; `plan` defaults to `standard`, `keyLimit` to the server's default (10). `keyLimit` caps active keys.")
+            .Refuses(StatusCodes.Status409Conflict, "`conflict`: an organization with this `id` exists.");
         orgs.MapGet("/{orgId}", Get).RequireAuthorization(KeyGrainsAuthorization.OrgAdmin)
-            .WithName("GetOrg").WithSummary("Read an organization (operator or the org's admin keys)");
+            .WithName("GetOrg").WithSummary("Read an organization (operator or the org's admin keys)")
+            .WithDescription("`activeKeyCount` counts the keys that are neither revoked nor expired.");
         orgs.MapPatch("/{orgId}", Update).RequireAuthorization(KeyGrainsAuthorization.Operator)
-            .WithName("UpdateOrg").WithSummary("Change an organization (operator)");
+            .WithName("UpdateOrg").WithSummary("Change an organization (operator)")
+            .WithDescription("Absent members stay as they are; `null` for any of them is `400`. A `keyLimit` below the active count is allowed and blocks new keys.");
         return routes;
     }
 
@@ -81,16 +86,16 @@ public static class OrgsApi
 
     private static string NewOrgId() => "org-" + RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 12);
 
-    public sealed record CreateOrgBody(string? Id, string? Name, Plan? Plan, int? KeyLimit);
+    public sealed record CreateOrgBody(string? Id, [property: Required] string? Name, Plan? Plan, int? KeyLimit);
 
     /// <summary>PATCH body: the setters record which members were present.</summary>
     public sealed class UpdateOrgBody
     {
-        public string? Name { get; set { field = value; HasName = true; } }
+        [DisallowNull] public string? Name { get; set { field = value; HasName = true; } }
 
-        public Plan? Plan { get; set { field = value; HasPlan = true; } }
+        [DisallowNull] public Plan? Plan { get; set { field = value; HasPlan = true; } }
 
-        public int? KeyLimit { get; set { field = value; HasKeyLimit = true; } }
+        [DisallowNull] public int? KeyLimit { get; set { field = value; HasKeyLimit = true; } }
 
         [JsonIgnore] public bool HasName { get; private set; }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using KeyGrains.WebApi.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -12,11 +13,14 @@ public static class RolesApi
         var roles = routes.MapGroup("/v1/orgs/{orgId}/roles").WithTags("Roles").WithAdminProblems()
             .RequireAuthorization(KeyGrainsAuthorization.OrgAdmin);
 
-        roles.MapGet("/", List).WithName("ListRoles").WithSummary("List the organization's roles");
+        roles.MapGet("/", List).WithName("ListRoles").WithSummary("List the organization's roles")
+            .WithDescription("The built-in `admin` (`*`), `editor` (`*:read`, `*:write`) and `viewer` (`*:read`), and the organization's own.");
         roles.MapPut("/{name}", Upsert).WithName("PutRole").WithSummary("Create or replace a role")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithDescription("`name` is `[a-z0-9][a-z0-9_.-]{0,63}`; 1–100 permissions, each `*` or `resource:action` where either part may be `*`. Keys holding the role see the change at their next verification.")
+            .Refuses(StatusCodes.Status409Conflict, "`conflict`: built-in roles cannot be changed.");
         roles.MapDelete("/{name}", Delete).WithName("DeleteRole").WithSummary("Delete a role no active key holds")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithDescription("Revoked and expired keys may still name it.")
+            .Refuses(StatusCodes.Status409Conflict, "`conflict`: a built-in role, or one an active key holds.");
         return routes;
     }
 
@@ -50,7 +54,7 @@ public static class RolesApi
         return TypedResults.NoContent();
     }
 
-    public sealed record PutRoleBody(string? Description, string[]? Permissions);
+    public sealed record PutRoleBody(string? Description, [property: Required] string[]? Permissions);
 
     public sealed record RoleList(RoleInfo[] Items);
 }

@@ -1,5 +1,4 @@
 using KeyGrains.WebApi.Auth;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
@@ -11,9 +10,6 @@ namespace KeyGrains.WebApi.Hosting;
 /// </summary>
 public static class OpenApiSetup
 {
-    private const string ApiKey = "ApiKey";
-    private const string Bearer = "Bearer";
-
     private const string Notes = """
         KeyGrains issues and verifies API keys. Where the REST contract is silent, this server:
         - answers a missing key `name` as "" (an empty name);
@@ -36,34 +32,57 @@ public static class OpenApiSetup
                 document.Info.Title = "KeyGrains REST API";
                 document.Info.Version = "v1";
                 document.Info.Description = Notes;
+                document.Info.Contact = new OpenApiContact { Name = "KeyGrains operators", Email = "operators@keygrains.invalid" };
+                document.Info.License = new OpenApiLicense { Name = "Proprietary", Url = new Uri("https://keygrains.invalid/license") };
+                foreach (var server in document.Servers ?? [])
+                {
+                    // The address this deployment was reached at; paths start with '/', so no trailing one.
+                    server.Url = server.Url?.TrimEnd('/');
+                    server.Description ??= "This deployment";
+                }
+
                 document.Components ??= new OpenApiComponents();
-                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                document.Components.SecuritySchemes[ApiKey] = new OpenApiSecurityScheme
+                document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
                 {
-                    Type = SecuritySchemeType.ApiKey,
-                    In = ParameterLocation.Header,
-                    Name = KeyGrainsAuthenticationHandler.ApiKeyHeader,
-                    Description = "An organization's API key.",
+                    [OpenApiOperations.OperatorToken] = new OpenApiSecurityScheme
+                    {
+                        Type = SecuritySchemeType.Http,
+                        Scheme = "bearer",
+                        Description = "The operator token (`Authority:OperatorToken`), as `Authorization: Bearer <token>`.",
+                    },
+                    [OpenApiOperations.ApiKey] = new OpenApiSecurityScheme
+                    {
+                        Type = SecuritySchemeType.ApiKey,
+                        In = ParameterLocation.Header,
+                        Name = KeyGrainsAuthenticationHandler.ApiKeyHeader,
+                        Description = "An organization's API key.",
+                    },
+                    [OpenApiOperations.ApiKeyBearer] = new OpenApiSecurityScheme
+                    {
+                        Type = SecuritySchemeType.Http,
+                        Scheme = "bearer",
+                        Description = "An organization's API key, as `Authorization: Bearer <key>`.",
+                    },
                 };
-                document.Components.SecuritySchemes[Bearer] = new OpenApiSecurityScheme
-                {
-                    Type = SecuritySchemeType.Http,
-                    Scheme = "bearer",
-                    Description = "The operator token, or an API key.",
-                };
+
+                // One problem schema with the contract's codes replaces the framework's two.
+                document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+                document.Components.Schemas.Remove("ProblemDetails");
+                document.Components.Schemas.Remove("HttpValidationProblemDetails");
+                document.Components.Schemas[OpenApiOperations.Problem] = OpenApiOperations.ProblemSchema();
                 return Task.CompletedTask;
             });
-            o.AddOperationTransformer((operation, context, _) =>
+            o.AddSchemaTransformer<OpenApiSchemaTruth>();
+            o.AddSchemaTransformer((schema, context, _) =>
             {
-                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any())
+                if (context.JsonPropertyInfo is null && OpenApiExamples.For(context.JsonTypeInfo.Type) is { } example)
                 {
-                    operation.Security ??= [];
-                    operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKey, context.Document)] = [] });
-                    operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Bearer, context.Document)] = [] });
+                    schema.Examples = [example];
                 }
 
                 return Task.CompletedTask;
             });
+            o.AddOperationTransformer<OpenApiOperations>();
         });
 
     public static IEndpointRouteBuilder MapKeyGrainsOpenApi(this IEndpointRouteBuilder routes)
@@ -72,7 +91,7 @@ public static class OpenApiSetup
         routes.MapScalarApiReference(o => o
             .WithTitle("KeyGrains")
             .DisableDefaultFonts()
-            .AddPreferredSecuritySchemes(ApiKey, Bearer));
+            .AddPreferredSecuritySchemes(OpenApiOperations.ApiKey, OpenApiOperations.OperatorToken));
         return routes;
     }
 }

@@ -28,6 +28,7 @@ public static class WebApiComposition
             o.SerializerOptions.Converters.Add(new UtcTimeConverter());
         });
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IdempotencyTokens>();
         builder.Services.AddKeyGrainsProblems();
         builder.Services.AddKeyGrainsVerification(builder.Configuration);
         builder.Services.AddKeyGrainsAuth(builder.Configuration);

@@ -20,7 +20,7 @@ public sealed class SecurityOptions
     public RefusalAuditOptions RefusalAudit { get; set; } = new();
 
     public static IPNetwork[] Networks(IEnumerable<string> rules) =>
-        [.. rules.Select(r => Validation.TryParseIpRule(r, out var n) ? n : throw new InvalidOperationException($"'{r}' is not an IP address or CIDR block."))];
+        [.. rules.Select(r => Validation.TryParseIpRule(r, out var n) ? n : throw new InvalidOperationException(Rules.IpRuleProblem(r)))];
 }
 
 /// <summary>

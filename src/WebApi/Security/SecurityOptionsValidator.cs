@@ -51,9 +51,9 @@ public sealed class SecurityOptionsValidator : IValidateOptions<SecurityOptions>
     {
         foreach (var rule in rules)
         {
-            if (!Validation.TryParseIpRule(rule, out _))
+            if (Rules.IpRuleProblem(rule) is { } problem)
             {
-                failures.Add($"{setting}: '{rule}' is not an IP address or CIDR block.");
+                failures.Add($"{setting}: {problem}");
             }
         }
     }

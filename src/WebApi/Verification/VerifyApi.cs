@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Text.Json.Serialization;
 using KeyGrains.WebApi.Apis;
@@ -21,10 +22,11 @@ public static class VerifyApi
             .WithTags("Verification")
             .WithName("VerifyKey")
             .WithSummary("Verify a presented API key")
-            .WithDescription("200 for every well-formed request; key details only when the secret itself matched.")
+            .WithDescription("200 for every well-formed request, with the first failing check's `code`: `NOT_FOUND`, `REVOKED`, `EXPIRED`, `IP_NOT_ALLOWED`, `INSUFFICIENT_PERMISSIONS`, else `VALID`. `keyId`, `orgId` and the rest only when the secret itself matched. No credential is needed: holding the key is the proof.")
             // Any media type reaches the handler, which answers a non-JSON one with 400 as the
             // contract says (routing would otherwise answer 415 before it).
             .Accepts<VerifyBody>("application/json", "*/*")
+            .Refuses(StatusCodes.Status400BadRequest, "`validation_failed`: the body is not JSON, has no `key`, an `ip` that is not an IPv4 or IPv6 address, or a permission that is not a concrete `resource:action` (at most 20).")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
@@ -43,7 +45,7 @@ public static class VerifyApi
         IPAddress? ip = null;
         if (body.Ip is not null && !Validation.TryParseAddress(body.Ip, out ip))
         {
-            return FieldErrors.Invalid("ip", "Must be an IPv4 or IPv6 address.");
+            return FieldErrors.Invalid("ip", $"Must be an IPv4 or IPv6 address. {Rules.IpAddressShape}");
         }
 
         if (body.Permissions is { } permissions)
@@ -78,7 +80,7 @@ public static class VerifyApi
         return TypedResults.Ok(new VerifyResponse(result));
     }
 
-    public sealed record VerifyBody(string? Key, string? Ip, string[]? Permissions)
+    public sealed record VerifyBody([property: Required] string? Key, string? Ip, string[]? Permissions)
     {
         // A record prints every member: this one must never put the presented key in a log line.
         private bool PrintMembers(System.Text.StringBuilder builder)

@@ -44,9 +44,10 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public NodeProcess? WebApi { get; private set; }
 
-    public static async Task<LocalCluster> CreateAsync()
+    /// <summary>A cluster on the tests' PostgreSQL, or on the one <paramref name="connectionString"/> names.</summary>
+    public static async Task<LocalCluster> CreateAsync(string? connectionString = null)
     {
-        var connectionString = await Postgres.ConnectionStringAsync();
+        connectionString ??= await Postgres.ConnectionStringAsync();
         var workDir = Directory.CreateTempSubdirectory("keygrains-failover-").FullName;
         return new LocalCluster(connectionString, workDir);
     }
@@ -71,6 +72,7 @@ public sealed class LocalCluster : IAsyncDisposable
 
         await WaitUntilAsync($"silos {string.Join(", ", numbers)} Active", started, async () =>
             await Postgres.CountAsync(
+                _connectionString,
                 "SELECT count(*) FROM orleans_membership WHERE deployment_id = @d AND status = 3 AND port = ANY(@p)",
                 ("d", _id), ("p", ports.ToArray())) == ports.Count);
     }

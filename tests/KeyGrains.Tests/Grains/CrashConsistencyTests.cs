@@ -128,13 +128,4 @@ public sealed class CrashConsistencyTests(ClusterFixture fx) : IDisposable
 
         Assert.Equal(0, (await org.Get())!.ActiveKeyCount);
     }
-
-    private sealed class StoredState<T> : IGrainState<T>
-        where T : new()
-    {
-        [System.Diagnostics.CodeAnalysis.AllowNull]
-        public T State { get; set; } = new();
-        public string? ETag { get; set; }
-        public bool RecordExists { get; set; }
-    }
 }

@@ -56,11 +56,12 @@ public sealed class KeyLifecycleTests(ClusterFixture fx)
     }
 
     [Fact]
-    public async Task Rotate_Twice_EndsTheFirstSecretAtOnce()
+    public async Task Rotate_Twice_AfterTheSecondSecretWasPresented_EndsTheFirstSecretAtOnce()
     {
         var org = await fx.NewOrgAsync();
         var first = await org.CreateKey(Viewer, Caller.Operator());
         var second = await org.RotateKey(first.Key.Id, 3600, Caller.Operator());
+        Assert.Equal(VerifyCode.Valid, (await fx.VerifyAsync(second.Secret)).Code);
 
         var third = await org.RotateKey(first.Key.Id, 3600, Caller.Operator());
 

@@ -95,6 +95,7 @@ public sealed class StoredStateCompatibilityTests(ClusterFixture fx)
                 RoleChanged.Upserted(caller, new RoleRecord("ops", null, ["a:read"]), [Rotated, Revoked]),
                 RoleChanged.Deleted(caller, "ops", []),
                 new KeysRecovered([Created]),
+                KeyPurged.By(caller, [record]),
             ],
         };
 
@@ -104,5 +105,6 @@ public sealed class StoredStateCompatibilityTests(ClusterFixture fx)
         Assert.Equal(record.SecretHash, ((KeyRotated)copy[2]).Previous.SecretHash);
         Assert.Equal([Rotated, Revoked], ((RoleChanged)copy[5]).HeldBy);
         Assert.Equal([Created], ((KeysRecovered)copy[7]).Ids);
+        Assert.Equal([Rotated], ((KeyPurged)copy[8]).Ids);
     }
 }

@@ -66,6 +66,8 @@ public sealed class SiloSettingsTests
     [InlineData("Clustering:Provider", "Postgres", "ConnectionStrings:Postgres")]
     [InlineData("Orleans:AdvertisedIPAddress", "10", "Orleans:AdvertisedIPAddress")]
     [InlineData("Orleans:AdvertisedIPAddress", "silo-1.internal", "Orleans:AdvertisedIPAddress")]
+    [InlineData("Orleans:AdvertisedIPAddress", "010.0.0.1", "Orleans:AdvertisedIPAddress")]
+    [InlineData("Orleans:AdvertisedIPAddress", "0x7f.0.0.1", "Orleans:AdvertisedIPAddress")]
     [InlineData("Orleans:ClusterId", " ", "Orleans:ClusterId")]
     [InlineData("Orleans:Tuning:ProbeTimeout", "00:00:00", "Orleans:Tuning:ProbeTimeout")]
     [InlineData("Orleans:Tuning:NumMissedProbesLimit", "0", "Orleans:Tuning:NumMissedProbesLimit")]

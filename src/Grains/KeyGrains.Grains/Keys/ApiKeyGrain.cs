@@ -16,12 +16,13 @@ public sealed class ApiKeyGrain(
 {
     private readonly KeyUsage _usage = new();
     private PublishedKey? _published;
+    private SecretWatch? _secret;
 
     private string KeyId => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        Answer(state.State.Record);
+        Answer(state.State.Record, issuedHere: false);
         return Task.CompletedTask;
     }
 
@@ -63,8 +64,19 @@ public sealed class ApiKeyGrain(
             throw;
         }
 
-        Answer(record);
+        // Only the change that issued the secret says so: a record put back by an undone change brings
+        // an older secret whose earlier presentations this activation may never have seen.
+        Answer(record, issuedHere: record.Version == record.SecretVersion);
+        if (record.PreviousSecretHash is not null && record.PreviousSecretExpiresAt - clock.Now is { Ticks: > 0 } grace)
+        {
+            // While a previous secret is in its grace, the next rotation asks whether the current one
+            // was ever presented; staying active keeps that answer known rather than lost.
+            DelayDeactivation(grace);
+        }
     }
+
+    public Task<SecretUse> GetSecretUse(byte[] secretHash) =>
+        Task.FromResult(_secret is { } watch && watch.Watches(secretHash) ? watch.Use : SecretUse.Unknown);
 
     public async Task Remove()
     {
@@ -84,7 +96,7 @@ public sealed class ApiKeyGrain(
     {
         if (await state.TryReloadAsync(this, logger))
         {
-            Answer(state.State.Record);
+            Answer(state.State.Record, issuedHere: false);
         }
         else
         {
@@ -92,8 +104,12 @@ public sealed class ApiKeyGrain(
         }
     }
 
-    /// <summary>Answers from <paramref name="record"/> from now on, here and in this silo's cache.</summary>
-    private void Answer(KeyRecord? record)
+    /// <summary>
+    /// Answers from <paramref name="record"/> from now on, here and in this silo's cache.
+    /// <paramref name="issuedHere"/>: the record is the one that issued its secret, taken by this
+    /// activation, so every presentation of that secret will be seen here.
+    /// </summary>
+    private void Answer(KeyRecord? record, bool issuedHere)
     {
         if (record is null)
         {
@@ -101,9 +117,20 @@ public sealed class ApiKeyGrain(
             return;
         }
 
-        var entry = new PublishedKey(new VerificationModel(record), _usage);
+        WatchSecret(record.SecretHash, issuedHere);
+        var entry = new PublishedKey(new VerificationModel(record), _usage, _secret!);
         activeKeys.Publish(KeyId, entry);
         _published = entry;
+    }
+
+    private void WatchSecret(byte[] secretHash, bool issuedHere)
+    {
+        if (_secret is { } watched && watched.Watches(secretHash))
+        {
+            return;
+        }
+
+        _secret = new SecretWatch(secretHash, issuedHere);
     }
 
     private void Withdraw()

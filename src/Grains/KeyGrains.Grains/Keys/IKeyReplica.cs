@@ -9,4 +9,10 @@ public interface IKeyReplica : IGrainWithStringKey
 
     /// <summary>Forgets the key, durably: its secret answers NotFound from now on.</summary>
     [Alias("Remove")] Task Remove();
+
+    /// <summary>
+    /// Whether the secret with <paramref name="secretHash"/>, if it is the current one, has been
+    /// presented since it was issued; <see cref="SecretUse.Unknown"/> when this activation cannot tell.
+    /// </summary>
+    [Alias("GetSecretUse")] Task<SecretUse> GetSecretUse(byte[] secretHash);
 }

@@ -27,6 +27,12 @@ public sealed record KeyRecord
     [Id(15)] public required string CreatedBy { get; init; }
     [Id(16)] public DateTimeOffset? LastUsedAt { get; init; }
 
+    /// <summary>
+    /// The <see cref="Version"/> that issued the current secret, set by rotation (0 when unknown):
+    /// a key grain taking that very version has seen the secret from its start.
+    /// </summary>
+    [Id(17)] public long SecretVersion { get; init; }
+
     public KeyStatus StatusAt(DateTimeOffset now) =>
         RevokedAt is not null ? KeyStatus.Revoked
         : ExpiresAt <= now ? KeyStatus.Expired

@@ -4,9 +4,10 @@ namespace KeyGrains.Keys;
 
 /// <summary>
 /// A key's compiled model and its use: what the key grain and this silo's <see cref="ActiveKeys"/>
-/// both answer from, so "verify, then record a successful use" is written once.
+/// both answer from, so "verify, then record a successful use (and which secret was presented)"
+/// is written once.
 /// </summary>
-internal sealed class PublishedKey(VerificationModel model, KeyUsage usage)
+internal sealed class PublishedKey(VerificationModel model, KeyUsage usage, SecretWatch current)
 {
     public VerificationModel Model => model;
 
@@ -14,7 +15,12 @@ internal sealed class PublishedKey(VerificationModel model, KeyUsage usage)
 
     public VerifyResult Verify(string key, IPAddress? ip, string[]? permissions, DateTimeOffset now)
     {
-        var result = model.Verify(key, ip, permissions, now);
+        var result = model.Verify(key, ip, permissions, now, out var byCurrentSecret);
+        if (byCurrentSecret)
+        {
+            current.RecordPresented();
+        }
+
         if (result.IsValid)
         {
             usage.Record(now);

@@ -31,10 +31,13 @@ internal sealed class VerificationModel
 
     public KeyRecord Record => _record;
 
-    /// <summary>The checks in the contract's order; the first that fails gives the code.</summary>
-    public VerifyResult Verify(string key, IPAddress? ip, string[]? permissions, DateTimeOffset now)
+    /// <summary>
+    /// The checks in the contract's order; the first that fails gives the code.
+    /// <paramref name="byCurrentSecret"/> tells whether the current secret was the one presented.
+    /// </summary>
+    public VerifyResult Verify(string key, IPAddress? ip, string[]? permissions, DateTimeOffset now, out bool byCurrentSecret)
     {
-        if (!SecretMatches(key, now))
+        if (!SecretMatches(key, now, out byCurrentSecret))
         {
             return VerifyResult.NotFound;
         }
@@ -68,13 +71,13 @@ internal sealed class VerificationModel
         return _valid;
     }
 
-    private bool SecretMatches(string presented, DateTimeOffset now)
+    private bool SecretMatches(string presented, DateTimeOffset now, out bool current)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         ApiKeyFormat.Hash(presented, hash);
 
         // Both comparisons always run, so timing does not tell which secret (if any) matched.
-        var current = CryptographicOperations.FixedTimeEquals(hash, _record.SecretHash);
+        current = CryptographicOperations.FixedTimeEquals(hash, _record.SecretHash);
         var previous = _record.PreviousSecretHash is { } old
             && CryptographicOperations.FixedTimeEquals(hash, old)
             && now < _record.PreviousSecretExpiresAt;

@@ -46,9 +46,9 @@ public sealed partial class OrganizationGrain
     private void RecordAudit(string action, Caller caller, string target, Dictionary<string, string>? details = null) =>
         State.AuditOutbox.Add(new AuditEvent(++State.AuditCount, Now, caller.Actor, action, target, caller.SourceIp, details));
 
-    private void RecordAudit(AuditEntry? entry)
+    private void RecordAudit(KeyChange change)
     {
-        if (entry is not null)
+        foreach (var entry in change.Audits)
         {
             RecordAudit(entry.Action, entry.Caller, entry.Target, entry.Details);
         }

@@ -6,26 +6,42 @@ namespace KeyGrains.Organizations;
 
 public sealed partial class OrganizationGrain
 {
+    private Task ChangeKeysAsync(KeyChange change, StoredAnswer? answer = null) => ChangeKeysAsync([change], answer);
+
     /// <summary>
-    /// Makes key grains hold what this state says. The state, with <paramref name="change"/> among
-    /// the unfinished, is written first; then the key grains are told; then the mark is cleared. The
-    /// change is audited in the first write or the last, as <see cref="KeyChange.RecoversForwards"/> says.
+    /// Makes key grains hold what this state says. The state, with <paramref name="changes"/> among
+    /// the unfinished, is written first; then the key grains are told; then the marks are cleared.
+    /// Each change is audited in the first write or the last, as <see cref="KeyChange.RecoversForwards"/>
+    /// says, and recovered its own way: changes made together share their writes, not their fate.
+    /// An <paramref name="answer"/> is stored by the last write, the one that makes the changes final:
+    /// a change undone by recovery leaves no answer to give again.
     /// </summary>
-    private async Task ChangeKeysAsync(KeyChange change)
+    private async Task ChangeKeysAsync(KeyChange[] changes, StoredAnswer? answer = null)
     {
-        State.Unfinished.Add(change);
-        if (change.RecoversForwards)
+        foreach (var change in changes)
         {
-            RecordAudit(change.Audit);
+            State.Unfinished.Add(change);
+            if (change.RecoversForwards)
+            {
+                RecordAudit(change);
+            }
         }
 
         await CommitAsync();
-        await TellKeyGrainsAsync(change.KeyIds);
+        await TellKeyGrainsAsync([.. changes.SelectMany(c => c.KeyIds)]);
 
-        State.Unfinished.Remove(change);
-        if (!change.RecoversForwards)
+        if (answer is not null)
         {
-            RecordAudit(change.Audit);
+            RememberAnswer(answer);
+        }
+
+        foreach (var change in changes)
+        {
+            State.Unfinished.Remove(change);
+            if (!change.RecoversForwards)
+            {
+                RecordAudit(change);
+            }
         }
 
         await CommitAsync();

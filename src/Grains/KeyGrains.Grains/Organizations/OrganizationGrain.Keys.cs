@@ -5,9 +5,15 @@ namespace KeyGrains.Organizations;
 
 public sealed partial class OrganizationGrain
 {
-    public async Task<NewKey> CreateKey(CreateKey request, Caller caller)
+    public async Task<NewKey> CreateKey(CreateKey request, Caller caller, IdempotencyToken? idempotency = null)
     {
         await EnsureReadyAsync();
+        var requestHash = CreationHash(request);
+        if (Replay(idempotency, requestHash) is { } first)
+        {
+            return first;
+        }
+
         var now = Now;
         var name = Rules.KeyName(request.Name);
         var description = Rules.Description(request.Description);
@@ -19,6 +25,12 @@ public sealed partial class OrganizationGrain
         {
             throw new DomainException(ErrorCode.PlanRestriction, "The free plan cannot create API keys.");
         }
+
+        // Checked first: it fails only when at least the bound's worth of keys is active (the key
+        // limit was lowered since), and then the active limit alone would not say why.
+        var bound = RecordBound.For(State.KeyLimit);
+        var purged = RecordBound.ToPurge(State.Keys.Values, bound, now)
+            ?? throw new DomainException(ErrorCode.KeyLimitReached, $"The organization keeps at most {bound} key records (active, revoked and expired together) and holds {State.Keys.Count}, too few of them revoked or expired to make room; delete keys first.");
 
         if (ActiveKeyCount(now) >= State.KeyLimit)
         {
@@ -43,9 +55,16 @@ public sealed partial class OrganizationGrain
             CreatedAt = now,
             CreatedBy = caller.Actor,
         };
+        foreach (var gone in purged)
+        {
+            State.Keys.Remove(gone.Id);
+        }
+
         State.Keys[id] = record;
-        await ChangeKeysAsync(KeyCreated.By(caller, record));
-        return new NewKey(record.ToInfo(now), secret);
+        var answer = new NewKey(record.ToInfo(now), secret);
+        KeyChange[] changes = purged.Length == 0 ? [KeyCreated.By(caller, record)] : [KeyPurged.By(caller, purged), KeyCreated.By(caller, record)];
+        await ChangeKeysAsync(changes, Seal(idempotency, requestHash, answer));
+        return answer;
     }
 
     public async Task<KeyInfo> GetKey(string keyId)
@@ -132,9 +151,15 @@ public sealed partial class OrganizationGrain
         return State.Keys[keyId].ToInfo(now);
     }
 
-    public async Task<NewKey> RotateKey(string keyId, int gracePeriodSeconds, Caller caller)
+    public async Task<NewKey> RotateKey(string keyId, int gracePeriodSeconds, Caller caller, IdempotencyToken? idempotency = null)
     {
         await EnsureReadyAsync();
+        var requestHash = RotationHash(keyId, gracePeriodSeconds);
+        if (Replay(idempotency, requestHash) is { } first)
+        {
+            return first;
+        }
+
         var now = Now;
         var grace = Rules.GracePeriod(gracePeriodSeconds);
         var current = FindKey(keyId);
@@ -144,18 +169,24 @@ public sealed partial class OrganizationGrain
         }
 
         var secret = (await keyTags.GetAsync(GrainFactory)).NewKey(keyId);
-        var previousExpiresAt = now.AddSeconds(grace);
-        State.Keys[keyId] = current with
-        {
-            Version = NextVersion(),
-            SecretHash = ApiKeyFormat.Hash(secret),
-            Last4 = secret[^4..],
+        var rotated = await KeepsPreviousSecretAsync(current, now)
+            // The current secret was never presented, so nobody holds it (its answer was lost): it
+            // ends, and the previous one, which its holder still uses, keeps the longer grace.
+            ? current with
+            {
+                PreviousSecretExpiresAt = Max(current.PreviousSecretExpiresAt!.Value, now.AddSeconds(grace)),
+            }
             // Only the secret just replaced survives the grace period; an older one ends now.
-            PreviousSecretHash = grace > 0 ? current.SecretHash : null,
-            PreviousSecretExpiresAt = previousExpiresAt,
-        };
-        await ChangeKeysAsync(KeyRotated.By(caller, current, grace));
-        return new NewKey(State.Keys[keyId].ToInfo(now), secret, previousExpiresAt);
+            : current with
+            {
+                PreviousSecretHash = grace > 0 ? current.SecretHash : null,
+                PreviousSecretExpiresAt = now.AddSeconds(grace),
+            };
+        var version = NextVersion();
+        State.Keys[keyId] = rotated with { Version = version, SecretVersion = version, SecretHash = ApiKeyFormat.Hash(secret), Last4 = secret[^4..] };
+        var answer = new NewKey(State.Keys[keyId].ToInfo(now), secret, rotated.PreviousSecretExpiresAt);
+        await ChangeKeysAsync(KeyRotated.By(caller, current, grace), Seal(idempotency, requestHash, answer));
+        return answer;
     }
 
     public async Task DeleteKey(string keyId, Caller caller)
@@ -165,6 +196,18 @@ public sealed partial class OrganizationGrain
         State.Keys.Remove(keyId);
         await ChangeKeysAsync(KeyDeleted.By(caller, keyId));
     }
+
+    /// <summary>
+    /// True only when a previous secret is still in its grace and the key grain knows the current
+    /// secret was never presented since it was issued. Not knowing counts as presented: a secret
+    /// is never ended on a guess, and the rotation is then the ordinary one.
+    /// </summary>
+    private async Task<bool> KeepsPreviousSecretAsync(KeyRecord current, DateTimeOffset now) =>
+        current.PreviousSecretHash is not null
+        && now < current.PreviousSecretExpiresAt
+        && await GrainFactory.GetGrain<IKeyReplica>(current.Id).GetSecretUse(current.SecretHash) == SecretUse.NeverPresented;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private KeyRecord FindKey(string keyId) =>
         State.Keys.TryGetValue(keyId, out var record) ? record : throw DomainException.NotFound("The key");

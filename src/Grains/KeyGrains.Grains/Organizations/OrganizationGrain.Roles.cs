@@ -36,6 +36,7 @@ public sealed partial class OrganizationGrain
         }
 
         var role = new RoleRecord(name, Rules.Description(description), Rules.RolePermissions(permissions));
+        EnsureHoldersStayWithinCap(role);
         State.Roles[name] = role;
         await ChangeKeysAsync(RoleChanged.Upserted(caller, role, ReresolveKeysHolding(name, dropRole: false)));
         return new RoleInfo(role.Name, role.Description, role.Permissions, BuiltIn: false);
@@ -90,17 +91,41 @@ public sealed partial class OrganizationGrain
             }
         }
 
-        return ([.. names], PermissionsOf(names));
+        return ([.. names], Rules.KeyPermissions(PermissionsOf(names)));
     }
 
-    private string[] PermissionsOf(IEnumerable<string> roles)
+    /// <summary>
+    /// Refuses a role under which a key holding it would grant more patterns than a key may. A key
+    /// already past the cap (granted before there was one) may still have its roles shrink.
+    /// </summary>
+    private void EnsureHoldersStayWithinCap(RoleRecord role)
+    {
+        foreach (var record in State.Keys.Values)
+        {
+            if (Array.IndexOf(record.Roles, role.Name) < 0)
+            {
+                continue;
+            }
+
+            var granted = PermissionsOf(record.Roles, role).Length;
+            if (granted > record.Permissions.Length && Rules.KeyPermissionsProblem(granted, record.Id) is { } problem)
+            {
+                throw DomainException.Invalid("permissions", problem);
+            }
+        }
+    }
+
+    /// <summary>The distinct patterns <paramref name="roles"/> grant, in role order; <paramref name="replacing"/> stands for the stored role of its name.</summary>
+    private string[] PermissionsOf(IEnumerable<string> roles, RoleRecord? replacing = null)
     {
         var permissions = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var role in roles)
         {
-            foreach (var permission in FindRole(role)?.Permissions ?? [])
+            var record = role == replacing?.Name ? replacing : FindRole(role);
+            foreach (var permission in record?.Permissions ?? [])
             {
-                if (!permissions.Contains(permission))
+                if (seen.Add(permission))
                 {
                     permissions.Add(permission);
                 }

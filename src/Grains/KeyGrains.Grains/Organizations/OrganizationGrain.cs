@@ -176,6 +176,7 @@ public sealed partial class OrganizationGrain(
 
     private async Task CommitAsync()
     {
+        ForgetExpiredAnswers();
         await state.WriteOrReloadAsync(this, logger);
         _lastUsedDirty = false;
     }

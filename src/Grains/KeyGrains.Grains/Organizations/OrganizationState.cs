@@ -38,6 +38,12 @@ public sealed class OrganizationState
     /// told, so a crash in between is finished (or undone) on the next call or activation.
     /// </summary>
     [Id(11)] public List<KeyChange> Unfinished { get; set; } = [];
+
+    /// <summary>
+    /// Sealed first answers of idempotent creations and rotations, oldest first; at most a day old.
+    /// The id leaves room below it, so other members added meanwhile do not take the same one.
+    /// </summary>
+    [Id(20)] public List<StoredAnswer> Answers { get; set; } = [];
 }
 
 [GenerateSerializer, Immutable, Alias("kg.RoleRecord")]

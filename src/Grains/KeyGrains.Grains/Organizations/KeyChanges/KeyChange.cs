@@ -32,6 +32,9 @@ public abstract record KeyChange
     [field: NonSerialized]
     internal AuditEntry? Audit { get; init; }
 
+    /// <summary>Every event the change is audited with: one for most changes, one per key for some.</summary>
+    internal virtual IEnumerable<AuditEntry> Audits => Audit is null ? [] : [Audit];
+
     /// <summary>
     /// After a crash, makes <paramref name="state"/> hold what the key grains must end up with. A
     /// change recovered forwards left it there already.
