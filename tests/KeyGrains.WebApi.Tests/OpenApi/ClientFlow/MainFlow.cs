@@ -24,14 +24,18 @@ public static class MainFlow
         Check(role.Name == "deployer" && !role.BuiltIn, "role");
         steps.Add("role");
 
-        var created = await client.CreateKeyAsync(orgId, new CreateKeyBody
+        var idempotencyKey = "generated-client-" + Guid.NewGuid().ToString("N");
+        var body = new CreateKeyBody
         {
             Name = "ci",
             Roles = new List<string> { "deployer" },
             ExpiresAt = DateTimeOffset.UtcNow.AddDays(1),
             AllowedIps = new List<string> { "203.0.113.0/24" },
-        });
+        };
+        var created = await client.CreateKeyAsync(orgId, idempotencyKey, body);
         Check(created.Key.StartsWith("kg_", StringComparison.Ordinal) && created.Status == KeyStatus.Active && created.PreviousSecretExpiresAt == default, "key");
+        var replayed = await client.CreateKeyAsync(orgId, idempotencyKey, body);
+        Check(replayed.Id == created.Id && replayed.Key == created.Key, "key replayed");
         steps.Add("key");
 
         var page = await client.ListKeysAsync(orgId, "active", null, "10", null);
@@ -49,7 +53,7 @@ public static class MainFlow
         Check(valid.Valid && valid.Code == "VALID" && valid.KeyId == created.Id && elsewhere.Code == "IP_NOT_ALLOWED" && unknown.Code == "NOT_FOUND" && unknown.KeyId is null, "verify");
         steps.Add("verify");
 
-        var rotated = await client.RotateKeyAsync(orgId, created.Id, new RotateKeyBody { GracePeriodSeconds = 60 });
+        var rotated = await client.RotateKeyAsync(orgId, created.Id, null, new RotateKeyBody { GracePeriodSeconds = 60 });
         Check(rotated.Id == created.Id && rotated.Key != created.Key && rotated.PreviousSecretExpiresAt > DateTimeOffset.UtcNow, "rotate");
         steps.Add("rotate");
 
