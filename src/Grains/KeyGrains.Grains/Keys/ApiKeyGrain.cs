@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace KeyGrains.Keys;
 
 /// <summary>
@@ -11,12 +9,12 @@ namespace KeyGrains.Keys;
 public sealed class ApiKeyGrain(
     [PersistentState("key", GrainStorage.Name)] IPersistentState<ApiKeyState> state,
     AuthorityClock clock,
-    ActiveKeys activeKeys,
-    ILogger<ApiKeyGrain> logger) : Grain, IApiKeyGrain, IKeyReplica
+    ActiveKeys activeKeys) : Grain, IApiKeyGrain, IKeyReplica
 {
     private readonly KeyUsage _usage = new();
     private PublishedKey? _published;
     private SecretWatch? _secret;
+    private bool _unsaved;
 
     private string KeyId => this.GetPrimaryKeyString();
 
@@ -48,25 +46,25 @@ public sealed class ApiKeyGrain(
             throw new ArgumentException("The record belongs to another key.", nameof(record));
         }
 
-        if (state.State.Record is { } held && held.Version >= record.Version)
+        if (state.State.Record is { } held && (held.Version > record.Version || (held.Version == record.Version && !_unsaved)))
         {
             return;
         }
 
-        state.State.Record = record;
-        try
+        // Answer from the new record before writing it, and keep answering from it if the write fails:
+        // the organization holds it durably and retries until this write succeeds, so going back to the
+        // stored record would let a revoked key verify again. Only the change that issued the secret
+        // says so: a record put back by an undone change brings an older secret whose earlier
+        // presentations this activation may never have seen.
+        if (state.State.Record?.Version != record.Version)
         {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            await ReloadAsync();
-            throw;
+            state.State.Record = record;
+            Answer(record, issuedHere: record.Version == record.SecretVersion);
         }
 
-        // Only the change that issued the secret says so: a record put back by an undone change brings
-        // an older secret whose earlier presentations this activation may never have seen.
-        Answer(record, issuedHere: record.Version == record.SecretVersion);
+        _unsaved = true;
+        await state.WriteStateAsync();
+        _unsaved = false;
         if (record.PreviousSecretHash is not null && record.PreviousSecretExpiresAt - clock.Now is { Ticks: > 0 } grace)
         {
             // While a previous secret is in its grace, the next rotation asks whether the current one
@@ -89,19 +87,6 @@ public sealed class ApiKeyGrain(
         }
 
         await state.ClearStateAsync();
-    }
-
-    /// <summary>Back to what storage holds; if even that cannot be read, answer nothing until deactivated.</summary>
-    private async Task ReloadAsync()
-    {
-        if (await state.TryReloadAsync(this, logger))
-        {
-            Answer(state.State.Record, issuedHere: false);
-        }
-        else
-        {
-            Withdraw();
-        }
     }
 
     /// <summary>

@@ -28,7 +28,24 @@ public sealed partial class OrganizationGrain
         }
 
         await CommitAsync();
-        await TellKeyGrainsAsync([.. changes.SelectMany(c => c.KeyIds)]);
+        try
+        {
+            await TellKeyGrainsAsync([.. changes.SelectMany(c => c.KeyIds)]);
+        }
+        catch (Exception e)
+        {
+            // The changes are recorded: a timer finishes or undoes them without waiting for another
+            // call. One that is finished forwards (a revocation, a deletion) stands, and each key grain
+            // that heard of it refuses already, so its caller is not told it failed.
+            RetryUnfinishedSoon();
+            if (Array.TrueForAll(changes, c => c.RecoversForwards))
+            {
+                logger.LogWarning(e, "Organization {OrgId}: key grains not yet told of a change; retrying", OrgId);
+                return;
+            }
+
+            throw;
+        }
 
         if (answer is not null)
         {
@@ -72,6 +89,33 @@ public sealed partial class OrganizationGrain
         logger.LogInformation("Organization {OrgId}: recovering {Count} unfinished key change(s)", OrgId, keyIds.Count);
         State.Unfinished.Clear();
         await ChangeKeysAsync(new KeysRecovered([.. keyIds]));
+    }
+
+    /// <summary>Runs recovery on a timer while anything is unfinished, keeping the activation alive meanwhile.</summary>
+    private void RetryUnfinishedSoon() =>
+        _retryUnfinished ??= this.RegisterGrainTimer(RetryUnfinishedAsync, new GrainTimerCreationOptions
+        {
+            DueTime = UnfinishedRetryPeriod,
+            Period = UnfinishedRetryPeriod,
+            KeepAlive = true,
+        });
+
+    private async Task RetryUnfinishedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RecoverAsync();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Organization {OrgId}: unfinished key changes wait for the next try", OrgId);
+        }
+
+        if (State.Unfinished.Count == 0)
+        {
+            _retryUnfinished?.Dispose();
+            _retryUnfinished = null;
+        }
     }
 
     private Task TellKeyGrainsAsync(IReadOnlyList<string> keyIds)

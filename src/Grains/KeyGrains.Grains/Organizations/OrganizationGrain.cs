@@ -17,7 +17,11 @@ public sealed partial class OrganizationGrain(
     KeyTagSource keyTags,
     ILogger<OrganizationGrain> logger) : Grain, IOrganizationGrain
 {
+    /// <summary>How often a change whose key grains were not all told is tried again.</summary>
+    internal static readonly TimeSpan UnfinishedRetryPeriod = TimeSpan.FromSeconds(1);
+
     private bool _lastUsedDirty;
+    private IGrainTimer? _retryUnfinished;
     private IGrainTimer? _lastUsedSave;
 
     private OrganizationState State => state.State;
@@ -35,8 +39,9 @@ public sealed partial class OrganizationGrain(
         }
         catch (Exception ex)
         {
-            // Activation must not fail because a key grain is unreachable; the next call retries.
+            // Activation must not fail because a key grain is unreachable; the timer retries.
             logger.LogWarning(ex, "Recovery of organization {OrgId} did not finish at activation", OrgId);
+            RetryUnfinishedSoon();
         }
     }
 
