@@ -3,6 +3,10 @@ namespace KeyGrains.Keys;
 /// <summary>
 /// One API key. Verification is answered from memory, here or straight from this silo's
 /// <see cref="ActiveKeys"/> by a caller in the same process; the grain keeps that entry exact.
+/// An activation does not trust its stored copy: a change its organization recorded may not have
+/// reached it (a failed write, a crash), so before its first answer it asks the organization for
+/// the key's record and answers from whichever is newer. From then on the organization tells it of
+/// every change before acknowledging it.
 /// Last use is only recorded in memory and reported to the organization by the silo once a
 /// minute and when the grain deactivates: verification never writes.
 /// </summary>
@@ -15,12 +19,15 @@ public sealed class ApiKeyGrain(
     private PublishedKey? _published;
     private SecretWatch? _secret;
     private bool _unsaved;
+    private Task? _confirming;
+    private bool _confirmed;
 
     private string KeyId => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        Answer(state.State.Record, issuedHere: false);
+        // Nothing stored: nothing to answer, and nothing to confirm (a creation's first change tells us).
+        _confirmed = state.State.Record is null;
         return Task.CompletedTask;
     }
 
@@ -36,8 +43,46 @@ public sealed class ApiKeyGrain(
         return Task.CompletedTask;
     }
 
-    public ValueTask<VerifyResult> Verify(VerifyRequest request) => ValueTask.FromResult(
-        _published is { } key ? key.Verify(request.Key, request.Ip, request.Permissions, clock.Now) : VerifyResult.NotFound);
+    public ValueTask<VerifyResult> Verify(VerifyRequest request) =>
+        _confirmed ? ValueTask.FromResult(AnswerFromMemory(request)) : ConfirmThenVerifyAsync(request);
+
+    private VerifyResult AnswerFromMemory(VerifyRequest request) =>
+        _published is { } key ? key.Verify(request.Key, request.Ip, request.Permissions, clock.Now) : VerifyResult.NotFound;
+
+    private async ValueTask<VerifyResult> ConfirmThenVerifyAsync(VerifyRequest request)
+    {
+        await (_confirming ??= ConfirmAsync());
+        return AnswerFromMemory(request);
+    }
+
+    /// <summary>Takes the organization's record if it is newer than the stored one; none means the key is gone.</summary>
+    private async Task ConfirmAsync()
+    {
+        try
+        {
+            var stored = state.State.Record!;
+            var current = await GrainFactory.GetGrain<IKeyAuthority>(stored.OrgId).GetKeyRecord(KeyId);
+            if (_confirmed)
+            {
+                // A change the organization told meanwhile settled it.
+                return;
+            }
+
+            if (current is not null)
+            {
+                var newer = current.Version >= stored.Version ? current : stored;
+                state.State.Record = newer;
+                Answer(newer, issuedHere: false);
+            }
+
+            _confirmed = true;
+        }
+        finally
+        {
+            // A failure (the organization unreachable) is surfaced to this caller and retried by the next.
+            _confirming = null;
+        }
+    }
 
     public async Task Apply(KeyRecord record)
     {
@@ -46,8 +91,20 @@ public sealed class ApiKeyGrain(
             throw new ArgumentException("The record belongs to another key.", nameof(record));
         }
 
+        if (record.Version <= state.State.RemovedAtVersion)
+        {
+            // A change older than the key's removal, arriving late: the key stays removed.
+            return;
+        }
+
+        _confirmed = true;
         if (state.State.Record is { } held && (held.Version > record.Version || (held.Version == record.Version && !_unsaved)))
         {
+            if (_published is null)
+            {
+                Answer(held, issuedHere: false);
+            }
+
             return;
         }
 
@@ -76,17 +133,20 @@ public sealed class ApiKeyGrain(
     public Task<SecretUse> GetSecretUse(byte[] secretHash) =>
         Task.FromResult(_secret is { } watch && watch.Watches(secretHash) ? watch.Use : SecretUse.Unknown);
 
-    public async Task Remove()
+    public async Task Remove(long atVersion)
     {
-        // Stop answering first and stay silent even if the clear fails: a removal is only ever
+        // Stop answering first and stay silent even if the write fails: a removal is only ever
         // recovered forwards, so the old secret must never verify again.
         Withdraw();
-        if (state.State.Record is null && !state.RecordExists)
+        _confirmed = true;
+        if (state.State.RemovedAtVersion >= atVersion)
         {
             return;
         }
 
-        await state.ClearStateAsync();
+        state.State.Record = null;
+        state.State.RemovedAtVersion = atVersion;
+        await state.WriteStateAsync();
     }
 
     /// <summary>

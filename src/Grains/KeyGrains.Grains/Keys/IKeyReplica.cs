@@ -4,11 +4,18 @@ namespace KeyGrains.Keys;
 [Alias("kg.IKeyReplica")]
 public interface IKeyReplica : IGrainWithStringKey
 {
-    /// <summary>Takes <paramref name="record"/> if it is newer than the one held, durably, before returning.</summary>
-    [Alias("Apply")] Task Apply(KeyRecord record);
+    /// <summary>
+    /// Takes <paramref name="record"/> if it is newer than the one held, durably, before returning.
+    /// It may interleave with a verification that is asking the organization for the key's record:
+    /// the organization may be telling this very change on its way to answering.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave, Alias("Apply")] Task Apply(KeyRecord record);
 
-    /// <summary>Forgets the key, durably: its secret answers NotFound from now on.</summary>
-    [Alias("Remove")] Task Remove();
+    /// <summary>
+    /// Forgets the key, durably, leaving a tombstone at <paramref name="atVersion"/> (the organization's
+    /// version at the removal): its secret answers NotFound from now on, and no older record can return.
+    /// </summary>
+    [Alias("RemoveAt")] Task Remove(long atVersion);
 
     /// <summary>
     /// Whether the secret with <paramref name="secretHash"/>, if it is the current one, has been

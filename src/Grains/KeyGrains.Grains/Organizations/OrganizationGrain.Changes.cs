@@ -124,7 +124,7 @@ public sealed partial class OrganizationGrain
         for (var i = 0; i < calls.Length; i++)
         {
             var replica = GrainFactory.GetGrain<IKeyReplica>(keyIds[i]);
-            calls[i] = State.Keys.TryGetValue(keyIds[i], out var record) ? replica.Apply(record) : replica.Remove();
+            calls[i] = State.Keys.TryGetValue(keyIds[i], out var record) ? replica.Apply(record) : replica.Remove(State.KeyVersion);
         }
 
         return Task.WhenAll(calls);

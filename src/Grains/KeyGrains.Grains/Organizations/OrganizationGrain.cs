@@ -15,7 +15,7 @@ public sealed partial class OrganizationGrain(
     IOptions<AuthorityOptions> options,
     AuthorityClock clock,
     KeyTagSource keyTags,
-    ILogger<OrganizationGrain> logger) : Grain, IOrganizationGrain
+    ILogger<OrganizationGrain> logger) : Grain, IOrganizationGrain, IKeyAuthority
 {
     /// <summary>How often a change whose key grains were not all told is tried again.</summary>
     internal static readonly TimeSpan UnfinishedRetryPeriod = TimeSpan.FromSeconds(1);
@@ -78,6 +78,9 @@ public sealed partial class OrganizationGrain(
         await FlushAuditAsync();
         return Info();
     }
+
+    public Task<KeyRecord?> GetKeyRecord(string keyId) =>
+        Task.FromResult(State.Exists ? State.Keys.GetValueOrDefault(keyId) : null);
 
     public Task<OrgInfo?> Get() => Task.FromResult(State.Exists ? Info() : null);
 
