@@ -1,3 +1,4 @@
+using KeyGrains.Hosting.Observability;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -28,6 +29,6 @@ public static class KeyGrainsClientExtensions
             });
         }
 
-        return client.UseKeyGrainsTls(orleans.Tls).AddKeyGrainsClientTuning(configuration);
+        return client.UseKeyGrainsTls(orleans.Tls).AddKeyGrainsClientTuning(configuration).AddKeyGrainsObservability(configuration);
     }
 }

@@ -1,3 +1,4 @@
+using KeyGrains.Hosting.Observability;
 using KeyGrains.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -27,6 +28,7 @@ public static class KeyGrainsSiloExtensions
         silo.Services.AddKeyGrainsDomain(configuration);
         silo.Services.AddKeyGrainsTuning(configuration);
         silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
+        silo.AddKeyGrainsObservability(configuration);
         return silo.AddKeyGrainsClustering(node, configuration).UseKeyGrainsTls(node.Orleans.Tls).AddKeyGrainsStorage(node);
     }
 

@@ -1,4 +1,8 @@
+using KeyGrains;
 using KeyGrains.Hosting;
+using KeyGrains.Hosting.Observability;
+using KeyGrains.Silo;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -12,8 +16,15 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 
 // Leave Orleans time to hand grains over and flush state before SIGTERM becomes a kill.
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
-builder.UseOrleans(silo => silo
-    .AddKeyGrains(builder.Configuration)
-    .UseConfiguredAdvertisedAddress());
+builder.Services.AddKeyGrainsSiloTelemetry(builder.Configuration);
+var kubernetes = builder.Services.ReadValidatedOptions<KubernetesOptions, KubernetesOptionsValidator>(builder.Configuration.GetSection(KubernetesOptions.Section));
+builder.UseOrleans(silo =>
+{
+    silo.AddKeyGrains(builder.Configuration).UseConfiguredAdvertisedAddress();
+    if (kubernetes.Enabled)
+    {
+        silo.UseKubernetesHosting();
+    }
+});
 
 builder.Build().Run();

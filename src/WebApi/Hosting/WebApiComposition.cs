@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using KeyGrains.WebApi.Apis;
 using KeyGrains.WebApi.Auth;
 using KeyGrains.WebApi.Http;
+using KeyGrains.WebApi.Observability;
 using KeyGrains.WebApi.Security;
 using KeyGrains.WebApi.Verification;
 
@@ -22,6 +23,7 @@ public static class WebApiComposition
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = JsonBody.MaxBytes);
         builder.AddKeyGrainsSecurity();
         builder.AddKeyGrainsOrleans();
+        builder.AddKeyGrainsObservability();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase, allowIntegerValues: false));
@@ -43,6 +45,7 @@ public static class WebApiComposition
         app.UseKeyGrainsProblems();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseKeyGrainsObservability();
         app.MapOrgsApi();
         app.MapRolesApi();
         app.MapKeysApi();

@@ -35,8 +35,11 @@ public sealed class KeyVerifier(
 
         if (nodeKeys.TryVerify(keyId, key, ip, permissions, out var cached))
         {
+            Observability.VerificationMetrics.CacheHit(); // observability: the node cache answered
             return cached;
         }
+
+        Observability.VerificationMetrics.CacheMiss(); // observability: the key's grain answers
 
         var grain = grains.GetGrain<IApiKeyGrain>(keyId.ToString());
         var request = new VerifyRequest(key, ip, permissions);

@@ -36,6 +36,7 @@ public static class VerifyApi
 
     public static async Task<Results<Ok<VerifyResponse>, ValidationProblem, Throttled>> Verify(HttpRequest request, KeyVerifier verifier, FailureThrottle throttle)
     {
+        var started = Observability.VerificationMetrics.Start(); // observability: the duration's start
         var body = await JsonBody.ReadAsync<VerifyBody>(request, wrongMediaTypeIs400: true);
         if (string.IsNullOrEmpty(body.Key))
         {
@@ -65,6 +66,7 @@ public static class VerifyApi
         }
 
         var result = await verifier.VerifyAsync(body.Key, ip, body.Permissions);
+        Observability.VerificationMetrics.Answered(result.Code, started); // observability: count by code, and the duration
         if (!result.IsValid)
         {
             // The source is the end client the caller reports, never the caller: a gateway relays
