@@ -8,7 +8,8 @@ namespace KeyGrains.Security.Tests;
 
 /// <summary>
 /// A full scenario with known secrets, then a search of everything the service wrote: its logs at
-/// Debug (through the logging EventSource every host has), the audit log and the SQLite files.
+/// Debug (through the logging EventSource every host has, with the JSON console format's trace and
+/// span scopes on), the audit log, <c>/metrics</c> and the SQLite files.
 /// </summary>
 [Collection(HygieneCollection.Name)]
 public sealed partial class HygieneTests
@@ -32,6 +33,7 @@ public sealed partial class HygieneTests
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
                 ["Logging:LogLevel:Orleans"] = "Debug",
                 ["Logging:Console:LogLevel:Default"] = "None",
+                ["Logging:Console:FormatterName"] = "json",
             });
         }
         finally
@@ -75,6 +77,12 @@ public sealed partial class HygieneTests
             Assert.NotEmpty(await host.RefusalEvents(org, 3, @operator));
             var audit = (await @operator.Get($"/v1/orgs/{org}/audit?limit=200")).Ok().Body.GetRawText();
             AssertNoSecret(secrets, "the audit log", Encoding.UTF8.GetBytes(audit));
+
+            // Every series and label the scenario moved: codes, routes, Orleans' grain types, never a key.
+            var metrics = await host.Anonymous.GetStringAsync("/metrics");
+            Assert.Contains("keygrains_verifications_total{", metrics);
+            Assert.Contains("http_server_request_duration_seconds_bucket{", metrics);
+            AssertNoSecret(secrets, "/metrics", Encoding.UTF8.GetBytes(metrics));
         }
 
         Assert.Contains(logs.Events, e => e.Level == 1);
