@@ -93,6 +93,22 @@ public sealed partial class DeployTests
         Assert.Contains("USER app", webapi);
     }
 
+    [Fact]
+    public void Grafana_Dashboard_Parses_AndQueriesOnlySeriesTheCodeExports()
+    {
+        var dashboard = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "deploy/grafana/keygrains.json")))!;
+        var queries = dashboard["panels"]!.AsArray().SelectMany(p => p!["targets"]!.AsArray().Select(t => t!["expr"]!.GetValue<string>())).ToList();
+        Assert.True(queries.Count >= 6);
+        string[] exported = ["keygrains_verifications_total", "keygrains_verification_duration_seconds_bucket", "keygrains_verification_cache_total"];
+        foreach (var series in queries.SelectMany(q => Series().Matches(q).Select(m => m.Value)))
+        {
+            // The replication lag panel waits for replica regions, which do not exist yet.
+            Assert.True(exported.Contains(series) || series == "keygrains_replication_lag_seconds", $"The dashboard queries {series}, which nothing exports.");
+        }
+
+        Assert.All(exported, s => Assert.Contains(queries, q => q.Contains(s, StringComparison.Ordinal)));
+    }
+
     private static bool Resolves(Type type, string[] path)
     {
         foreach (var part in path)
@@ -138,6 +154,9 @@ public sealed partial class DeployTests
 
     [GeneratedRegex(@"(?<![A-Za-z_])(?<name>[A-Z][A-Za-z]+(__[A-Za-z0-9]+)+)")]
     private static partial Regex SettingName();
+
+    [GeneratedRegex(@"keygrains_[a-z_]+")]
+    private static partial Regex Series();
 
     [GeneratedRegex(@"/health/[a-z]+")]
     private static partial Regex ProbePath();
