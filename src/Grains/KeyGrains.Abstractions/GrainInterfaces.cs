@@ -11,9 +11,10 @@ public interface IOrganizationGrain : IGrainWithStringKey
 {
     /// <summary>
     /// How long a call that changes keys may take: it waits for every node to drop its copies, or for
-    /// the lease of a node that does not answer to run out (at most <c>Replicas:LeaseDuration</c>, one minute).
+    /// the lease of a node that does not answer to run out (<c>Replicas:LeaseDuration</c>, at most 15 s).
+    /// Longer than a read's timeout, so a storage that hangs costs a change's caller this long before 503.
     /// </summary>
-    public const string ChangeTimeout = "00:01:15";
+    public const string ChangeTimeout = "00:00:20";
 
     [Alias("Create")] Task<OrgInfo> Create(CreateOrg request, Caller caller);
 

@@ -10,7 +10,8 @@ public sealed class ReplicaOptions
     /// <summary>
     /// How long a node's lease lasts from before it asked. A node that stops hearing from the cluster
     /// answers from its copies at most this long; a change waits at most this long for a node that
-    /// does not confirm it. Nodes renew four times per lease.
+    /// does not confirm it, so it is at most 15 s (a change's call times out at 20 s). Nodes renew
+    /// four times per lease, one call per node whatever the number of keys.
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -26,9 +27,10 @@ public sealed class ReplicaOptionsValidator : IValidateOptions<ReplicaOptions>
     public ValidateOptionsResult Validate(string? name, ReplicaOptions options)
     {
         var failures = new List<string>();
-        if (options.LeaseDuration < TimeSpan.FromSeconds(1) || options.LeaseDuration > TimeSpan.FromMinutes(1))
+        // A change that waits out a silent node's lease must still answer within its call's timeout.
+        if (options.LeaseDuration < TimeSpan.FromSeconds(1) || options.LeaseDuration > TimeSpan.FromSeconds(15))
         {
-            failures.Add($"{ReplicaOptions.Section}:LeaseDuration is {options.LeaseDuration} but must be between 00:00:01 and 00:01:00.");
+            failures.Add($"{ReplicaOptions.Section}:LeaseDuration is {options.LeaseDuration} but must be between 00:00:01 and 00:00:15.");
         }
 
         if (options.ConfirmTimeout <= TimeSpan.Zero || options.ConfirmTimeout >= options.LeaseDuration)
