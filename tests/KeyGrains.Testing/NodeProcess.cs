@@ -80,6 +80,9 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>SIGSTOP: the process stays, its sockets stay open and silent, like a host that vanished.</summary>
     public Task FreezeAsync() => SignalAsync("STOP");
 
+    /// <summary>SIGCONT: a frozen process runs on from where it stopped, its clocks having moved on.</summary>
+    public Task ThawAsync() => SignalAsync("CONT");
+
     /// <summary>SIGTERM, then SIGKILL if it has not ended within <paramref name="grace"/>.</summary>
     public async Task StopAsync(TimeSpan grace)
     {

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
+using KeyGrains.Keys;
+using KeyGrains.Replicas;
 using KeyGrains.WebApi.Verification;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -7,23 +9,40 @@ using Microsoft.Extensions.Options;
 namespace KeyGrains.WebApi.Tests;
 
 /// <summary>
-/// The verification retry policy against a scripted key grain: infrastructure failures are retried
-/// within the budget, anything else and the budget's end surface at once, and only a grain's
-/// answer ever becomes a code.
+/// The verification retry policy against a scripted key grain handing out copies: infrastructure
+/// failures are retried within the budget, anything else and the budget's end surface at once, and
+/// only a copy from the grain ever becomes a code.
 /// </summary>
 public sealed class KeyVerifierTests
 {
     private static readonly string Key = KeyTagger.Legacy.NewKey(ApiKeyFormat.NewId());
-    private static readonly VerifyResult Revoked = new(VerifyCode.Revoked, KeyId: "k");
+
+    /// <summary>The key, revoked: what the scripted grain hands out once it answers.</summary>
+    private static readonly KeyCopy Revoked = new(
+        new KeyRecord
+        {
+            Id = ApiKeyFormat.TryReadId(Key, out var id) ? id.ToString() : "",
+            OrgId = "acme",
+            Version = 3,
+            Name = "k",
+            Roles = ["viewer"],
+            Permissions = ["*:read"],
+            SecretHash = ApiKeyFormat.Hash(Key),
+            Last4 = Key[^4..],
+            CreatedAt = DateTimeOffset.UnixEpoch,
+            CreatedBy = "operator",
+            RevokedAt = DateTimeOffset.UnixEpoch,
+        },
+        3);
 
     [Fact]
     public async Task Verify_WhenTheSiloFailsAFewTimes_ReturnsTheGrainsAnswer()
     {
-        var grain = new ScriptedGrain(attempt => attempt <= 3 ? throw new OrleansException("silo gone") : new(Revoked));
+        var grain = new ScriptedGrain(attempt => attempt <= 3 ? throw new OrleansException("silo gone") : Task.FromResult(Revoked));
 
         var result = await Verifier(grain, TimeSpan.FromSeconds(10)).VerifyAsync(Key, null, null);
 
-        Assert.Same(Revoked, result);
+        Assert.Equal(VerifyCode.Revoked, result.Code);
         Assert.Equal(4, grain.Attempts);
     }
 
@@ -42,7 +61,7 @@ public sealed class KeyVerifierTests
     [Fact]
     public async Task Verify_WhenACallHangs_GivesUpWhenTheBudgetEnds()
     {
-        var grain = new ScriptedGrain(_ => new(new TaskCompletionSource<VerifyResult>().Task));
+        var grain = new ScriptedGrain(_ => new TaskCompletionSource<KeyCopy>().Task);
         var clock = Stopwatch.StartNew();
 
         await Assert.ThrowsAsync<TimeoutException>(() => Verifier(grain, TimeSpan.FromMilliseconds(300)).VerifyAsync(Key, null, null).AsTask());
@@ -71,19 +90,19 @@ public sealed class KeyVerifierTests
 
     private static KeyVerifier Verifier(ScriptedGrain grain, TimeSpan budget) => new(
         GrainFactoryProxy.For(grain),
-        KeyGrains.Keys.NoNodeKeyCache.Instance,
+        new NodeReplicas(GrainFactoryProxy.For(grain), new AuthorityClock(TimeProvider.System), TimeProvider.System, Options.Create(new ReplicaOptions())),
         KeyGrains.Keys.KeyTagSource.Of(KeyTagger.Legacy),
         Options.Create(new VerificationOptions { RetryBudget = budget }),
         TimeProvider.System,
         NullLogger<KeyVerifier>.Instance);
 
-    internal sealed class ScriptedGrain(Func<int, ValueTask<VerifyResult>> answer)
+    internal sealed class ScriptedGrain(Func<int, Task<KeyCopy>> answer)
     {
         private int _attempts;
 
         public int Attempts => _attempts;
 
-        public ValueTask<VerifyResult> Verify() => answer(Interlocked.Increment(ref _attempts));
+        public Task<KeyCopy> GetCopy() => answer(Interlocked.Increment(ref _attempts));
     }
 
     /// <summary>An <see cref="IGrainFactory"/> whose every key grain is the scripted one.</summary>
@@ -106,14 +125,14 @@ public sealed class KeyVerifierTests
     {
         private ScriptedGrain? _script;
 
-        internal static IApiKeyGrain For(ScriptedGrain script)
+        internal static IKeyCopySource For(ScriptedGrain script)
         {
-            var grain = Create<IApiKeyGrain, KeyGrainProxy>();
+            var grain = Create<IKeyCopySource, KeyGrainProxy>();
             ((KeyGrainProxy)(object)grain)._script = script;
             return grain;
         }
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
-            targetMethod?.Name == nameof(IApiKeyGrain.Verify) ? _script!.Verify() : throw new NotSupportedException(targetMethod?.Name);
+            targetMethod?.Name == nameof(IKeyCopySource.GetCopy) ? _script!.GetCopy() : throw new NotSupportedException(targetMethod?.Name);
     }
 }

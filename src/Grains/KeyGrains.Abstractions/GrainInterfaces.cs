@@ -9,6 +9,13 @@ namespace KeyGrains;
 [Alias("kg.IOrganizationGrain")]
 public interface IOrganizationGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// How long a call that changes keys may take: it waits for every node to drop its copies, or for
+    /// the lease of a node that does not answer to run out (<c>Replicas:LeaseDuration</c>, at most 15 s).
+    /// Longer than a read's timeout, so a storage that hangs costs a change's caller this long before 503.
+    /// </summary>
+    public const string ChangeTimeout = "00:00:20";
+
     [Alias("Create")] Task<OrgInfo> Create(CreateOrg request, Caller caller);
 
     /// <summary>The organization, or null when it does not exist.</summary>
@@ -18,29 +25,29 @@ public interface IOrganizationGrain : IGrainWithStringKey
 
     [Alias("GetRoles")] Task<RoleInfo[]> GetRoles();
 
-    [Alias("UpsertRole")] Task<RoleInfo> UpsertRole(string name, string? description, string[] permissions, Caller caller);
+    [ResponseTimeout(ChangeTimeout), Alias("UpsertRole")] Task<RoleInfo> UpsertRole(string name, string? description, string[] permissions, Caller caller);
 
-    [Alias("DeleteRole")] Task DeleteRole(string name, Caller caller);
+    [ResponseTimeout(ChangeTimeout), Alias("DeleteRole")] Task DeleteRole(string name, Caller caller);
 
     /// <summary>
     /// A new key. With <paramref name="idempotency"/>, the first answer is stored (sealed) with the
     /// key, and the same request under the same token gets it again for a day; another request
     /// under it is a conflict.
     /// </summary>
-    [Alias("CreateKey")] Task<NewKey> CreateKey(CreateKey request, Caller caller, IdempotencyToken? idempotency = null);
+    [ResponseTimeout(ChangeTimeout), Alias("CreateKey")] Task<NewKey> CreateKey(CreateKey request, Caller caller, IdempotencyToken? idempotency = null);
 
     [Alias("ListKeys")] Task<KeyPage> ListKeys(KeyQuery query);
 
     [Alias("GetKey")] Task<KeyInfo> GetKey(string keyId);
 
-    [Alias("UpdateKey")] Task<KeyInfo> UpdateKey(string keyId, UpdateKey request, Caller caller);
+    [ResponseTimeout(ChangeTimeout), Alias("UpdateKey")] Task<KeyInfo> UpdateKey(string keyId, UpdateKey request, Caller caller);
 
-    [Alias("RevokeKey")] Task<KeyInfo> RevokeKey(string keyId, Caller caller);
+    [ResponseTimeout(ChangeTimeout), Alias("RevokeKey")] Task<KeyInfo> RevokeKey(string keyId, Caller caller);
 
     /// <summary>A new secret for the key; <paramref name="idempotency"/> as in <see cref="CreateKey"/>.</summary>
-    [Alias("RotateKey")] Task<NewKey> RotateKey(string keyId, int gracePeriodSeconds, Caller caller, IdempotencyToken? idempotency = null);
+    [ResponseTimeout(ChangeTimeout), Alias("RotateKey")] Task<NewKey> RotateKey(string keyId, int gracePeriodSeconds, Caller caller, IdempotencyToken? idempotency = null);
 
-    [Alias("DeleteKey")] Task DeleteKey(string keyId, Caller caller);
+    [ResponseTimeout(ChangeTimeout), Alias("DeleteKey")] Task DeleteKey(string keyId, Caller caller);
 
     [Alias("GetAudit")] Task<AuditPage> GetAudit(int limit, long? before);
 

@@ -1,21 +1,18 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using KeyGrains.Keys;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using KeyGrains.Replicas;
 
 namespace KeyGrains;
 
 public static class DomainServiceCollectionExtensions
 {
-    /// <summary>The domain's settings, clock, active-key cache and last-use reporting, for a silo.</summary>
+    /// <summary>The domain's settings, clocks and key tags, for a silo.</summary>
     public static IServiceCollection AddKeyGrainsDomain(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<AuthorityOptions, AuthorityOptionsValidator>(configuration.GetSection(AuthorityOptions.Section));
-        services.TryAddSingleton(new AuthorityClock(TimeProvider.System));
+        services.AddReplicaSettings(configuration);
         services.AddKeyTags(configuration);
-        services.TryAddSingleton<Keys.ActiveKeys>();
-        services.AddSingleton<Keys.INodeKeyCache>(sp => sp.GetRequiredService<Keys.ActiveKeys>());
-        services.AddHostedService<Keys.LastUseReporter>();
         return services;
     }
 }

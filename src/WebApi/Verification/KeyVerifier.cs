@@ -1,5 +1,6 @@
 using System.Net;
 using KeyGrains.Keys;
+using KeyGrains.Replicas;
 using Microsoft.Extensions.Options;
 
 namespace KeyGrains.WebApi.Verification;
@@ -7,13 +8,14 @@ namespace KeyGrains.WebApi.Verification;
 /// <summary>
 /// The one road from a presented key to its answer, for the verify endpoint and for API keys on the
 /// admin API: the presented string is checked for shape and tag first, so a malformed or forged key
-/// never costs a grain call; this node's <see cref="INodeKeyCache"/> answers if it can; otherwise the key's
-/// grain does, and that read-only call is retried within <see cref="VerificationOptions.RetryBudget"/>
-/// before an infrastructure failure surfaces (as 503).
+/// never costs a grain call; this node's copy of the key (<see cref="NodeReplicas"/>) answers while
+/// the node's lease runs; otherwise a copy is fetched from the key's grain and answers, and that
+/// read-only call is retried within <see cref="VerificationOptions.RetryBudget"/> before an
+/// infrastructure failure surfaces (as 503).
 /// </summary>
 public sealed class KeyVerifier(
     IGrainFactory grains,
-    INodeKeyCache nodeKeys,
+    NodeReplicas replicas,
     KeyTagSource keyTags,
     IOptions<VerificationOptions> options,
     TimeProvider time,
@@ -33,23 +35,22 @@ public sealed class KeyVerifier(
             return VerifyResult.NotFound;
         }
 
-        if (nodeKeys.TryVerify(keyId, key, ip, permissions, out var cached))
+        if (replicas.TryVerify(keyId, key, ip, permissions, out var cached))
         {
-            Observability.VerificationMetrics.CacheHit(); // observability: the node cache answered
+            Observability.VerificationMetrics.CacheHit();
             return cached;
         }
 
-        Observability.VerificationMetrics.CacheMiss(); // observability: the key's grain answers
+        Observability.VerificationMetrics.CacheMiss();
 
-        var grain = grains.GetGrain<IApiKeyGrain>(keyId.ToString());
-        var request = new VerifyRequest(key, ip, permissions);
+        var id = keyId.ToString();
         var started = time.GetTimestamp();
         var pause = FirstPause;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var call = grain.Verify(request);
+                var call = replicas.FetchAndVerifyAsync(id, key, ip, permissions);
                 if (call.IsCompletedSuccessfully)
                 {
                     return call.Result;
@@ -62,10 +63,10 @@ public sealed class KeyVerifier(
             }
             catch (Exception e) when (InfrastructureFailure.Is(e) && time.GetElapsedTime(started) + pause < _budget)
             {
-                // Safe to repeat: Verify is read-only, and only an answer from the grain becomes a
-                // code, so a failure can delay or refuse (503) but never change the answer. A
-                // SIGKILLed silo's keys answer from another silo within a few seconds. The key
-                // itself is never logged.
+                // Safe to repeat: fetching a copy is read-only, and only a copy the node accepts
+                // becomes a code, so a failure (or a stale copy refused) can delay or refuse (503)
+                // but never change the answer. A SIGKILLed silo's keys answer from another silo
+                // within a few seconds. The key itself is never logged.
                 log.LogDebug("Verification attempt {Attempt} failed with {ExceptionType}; retrying", attempt, e.GetType().Name);
                 await Task.Delay(pause, time);
                 pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;

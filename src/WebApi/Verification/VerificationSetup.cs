@@ -1,18 +1,18 @@
 using KeyGrains.Keys;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using KeyGrains.Replicas;
 
 namespace KeyGrains.WebApi.Verification;
 
 public static class VerificationSetup
 {
     /// <summary>
-    /// The verifier and its settings. A co-hosted silo registers its own <see cref="INodeKeyCache"/>
-    /// (its active keys); without one, as in Client mode, every verification asks the key's grain.
+    /// The verifier and its settings, and this node's copies of the keys it verifies, co-hosted or in
+    /// Client mode alike.
     /// </summary>
     public static IServiceCollection AddKeyGrainsVerification(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<VerificationOptions, VerificationOptionsValidator>(configuration.GetSection(VerificationOptions.SectionName));
-        services.TryAddSingleton<INodeKeyCache>(NoNodeKeyCache.Instance);
+        services.AddReplicaNode(configuration);
         services.AddKeyTags(configuration);
         services.AddHostedService<KeyTagPreload>();
         return services.AddSingleton<KeyVerifier>();

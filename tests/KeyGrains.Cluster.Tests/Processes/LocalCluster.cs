@@ -40,6 +40,9 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public HttpClient? Http { get; private set; }
 
+    /// <summary>Settings every process started from now on gets, on top of the common ones.</summary>
+    public Dictionary<string, string> Overrides { get; } = [];
+
     public Dictionary<int, NodeProcess> Silos { get; } = [];
 
     public NodeProcess? WebApi { get; private set; }
@@ -104,6 +107,53 @@ public sealed class LocalCluster : IAsyncDisposable
         });
     }
 
+    /// <summary>Web API nodes started by <see cref="StartWebNodeAsync"/>, each with its own client.</summary>
+    public List<WebNode> WebNodes { get; } = [];
+
+    /// <summary>
+    /// Starts one more web API, in Client mode or co-hosting a silo of this cluster, with
+    /// <paramref name="settings"/> on top of the common ones, and waits until it is ready.
+    /// </summary>
+    public async Task<WebNode> StartWebNodeAsync(bool coHosted, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var name = $"web-{WebNodes.Count + 1}";
+        var port = NodeProcess.FreePort();
+        var environment = CommonEnvironment(name);
+        if (coHosted)
+        {
+            environment["Orleans__SiloPort"] = NodeProcess.FreePort().ToString(CultureInfo.InvariantCulture);
+            environment["Orleans__GatewayPort"] = NodeProcess.FreePort().ToString(CultureInfo.InvariantCulture);
+            environment["Orleans__AdvertisedIPAddress"] = "127.0.0.1";
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        var process = Track(StartWebApiProcess(name, port, environment, coHosted ? "CoHosted" : "Client"));
+        var http = new HttpClient(new SocketsHttpHandler { UseProxy = false })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+            Timeout = TimeSpan.FromSeconds(90),
+        };
+        var node = new WebNode(name, process, http);
+        WebNodes.Add(node);
+        await WaitUntilAsync($"{name} ready", [process], async () =>
+        {
+            try
+            {
+                using var response = await http.GetAsync("/health/ready");
+                return response.StatusCode == HttpStatusCode.OK;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        });
+        return node;
+    }
+
     /// <summary>
     /// A Client-mode web API process that joins this cluster with the given <paramref name="tls"/>
     /// settings (another CA's, none), for tests that expect it to be turned away.
@@ -144,6 +194,7 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         AppDomain.CurrentDomain.ProcessExit -= KillAllOnExit;
         Http?.Dispose();
+        WebNodes.ForEach(n => n.Http.Dispose());
         await Task.WhenAll(_all.Select(p => p.DisposeAsync().AsTask()));
     }
 
@@ -170,6 +221,11 @@ public sealed class LocalCluster : IAsyncDisposable
             environment[key] = value;
         }
 
+        foreach (var (key, value) in Overrides)
+        {
+            environment[key] = value;
+        }
+
         return environment;
     }
 
@@ -190,9 +246,9 @@ public sealed class LocalCluster : IAsyncDisposable
         ["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ",
     };
 
-    private NodeProcess StartWebApiProcess(string name, int port, Dictionary<string, string> environment)
+    private NodeProcess StartWebApiProcess(string name, int port, Dictionary<string, string> environment, string mode = "Client")
     {
-        environment["Orleans__Mode"] = "Client";
+        environment["Orleans__Mode"] = mode;
         environment["Authority__OperatorToken"] = OperatorToken;
         environment["Authority__DefaultKeyLimit"] = "100";
         // The load stands in for a platform gateway verifying for its users, revoked keys included:
@@ -244,3 +300,6 @@ public sealed class LocalCluster : IAsyncDisposable
         }
     }
 }
+
+/// <summary>A web API process of a <see cref="LocalCluster"/> and a client of its HTTP port.</summary>
+public sealed record WebNode(string Name, NodeProcess Process, HttpClient Http);

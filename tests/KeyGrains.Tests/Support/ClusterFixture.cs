@@ -1,4 +1,7 @@
 using KeyGrains.Hosting;
+using KeyGrains.Replicas;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using Orleans.TestingHost;
@@ -20,11 +23,30 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public static readonly TimeSpan LastUseReportPeriod = TimeSpan.FromMilliseconds(300);
 
-    /// <summary>The silo's cache of its active keys, as a co-hosted web API sees it.</summary>
-    public KeyGrains.Keys.ActiveKeys ActiveKeys =>
-        Cluster.GetSiloServiceProvider(Cluster.Silos[0].SiloAddress).GetRequiredService<KeyGrains.Keys.ActiveKeys>();
+    /// <summary>Leases short enough that a test can wait one out.</summary>
+    public static readonly ReplicaOptions Replicas = new() { LeaseDuration = TimeSpan.FromSeconds(2), ConfirmTimeout = TimeSpan.FromMilliseconds(500) };
 
-    public async Task InitializeAsync() => Cluster = await TestClusters.StartAsync(
+    /// <summary>A node verifying from copies, as a web API does, on the test client's side of the cluster.</summary>
+    public NodeReplicas Node { get; private set; } = null!;
+
+    private ReplicaLeaseKeeper _keeper = null!;
+    private KeyGrains.Keys.LastUseReporter _lastUse = null!;
+
+    public async Task InitializeAsync()
+    {
+        Cluster = await StartClusterAsync();
+        Node = new NodeReplicas(Client, new AuthorityClock(Clock), TimeProvider.System, Options.Create(Replicas));
+        _keeper = new ReplicaLeaseKeeper(Node, Client, TimeProvider.System, NullLogger<ReplicaLeaseKeeper>.Instance);
+        await _keeper.StartAsync(default);
+        _lastUse = new KeyGrains.Keys.LastUseReporter(Node, Client, Options.Create(new AuthorityOptions { LastUseReportPeriod = LastUseReportPeriod }), NullLogger<KeyGrains.Keys.LastUseReporter>.Instance);
+        await _lastUse.StartAsync(default);
+        while (!Node.Leased)
+        {
+            await Task.Delay(20);
+        }
+    }
+
+    private Task<InProcessTestCluster> StartClusterAsync() => TestClusters.StartAsync(
         1,
         storage: silo =>
         {
@@ -34,9 +56,18 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton(new AuthorityClock(Clock));
             silo.AddIncomingGrainCallFilter<KeyGrains.Storage.StorageFailureFilter>();
         },
-        host: host => host.Services.Configure<AuthorityOptions>(o => o.LastUseReportPeriod = LastUseReportPeriod));
+        host: host =>
+        {
+            host.Services.Configure<AuthorityOptions>(o => o.LastUseReportPeriod = LastUseReportPeriod);
+            host.Services.Configure<ReplicaOptions>(o => (o.LeaseDuration, o.ConfirmTimeout) = (Replicas.LeaseDuration, Replicas.ConfirmTimeout));
+        });
 
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _lastUse.StopAsync(default);
+        await _keeper.StopAsync(default);
+        await Cluster.DisposeAsync();
+    }
 
     public IOrganizationGrain Org(string id) => Client.GetGrain<IOrganizationGrain>(id);
 

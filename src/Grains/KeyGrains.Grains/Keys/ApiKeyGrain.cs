@@ -1,19 +1,22 @@
+using KeyGrains.Replicas;
+using Microsoft.Extensions.Options;
+
 namespace KeyGrains.Keys;
 
 /// <summary>
-/// One API key. Verification is answered from memory, here or straight from this silo's
-/// <see cref="ActiveKeys"/> by a caller in the same process; the grain keeps that entry exact.
-/// An activation does not trust its stored copy: a change its organization recorded may not have
+/// One API key. Nodes that serve HTTP verify from copies they take here (<see cref="GetCopy"/>),
+/// and this grain answers its own <see cref="Verify"/> from memory too. An activation does not trust its stored copy: a change its organization recorded may not have
 /// reached it (a failed write, a crash), so before its first answer it asks the organization for
 /// the key's record and answers from whichever is newer. From then on the organization tells it of
 /// every change before acknowledging it.
-/// Last use is only recorded in memory and reported to the organization by the silo once a
+/// Copies are dropped by the organization's change path, not from here: see <see cref="NodeReplicas"/>.
+/// Last use is only recorded in memory and reported to the organization by the nodes once a
 /// minute and when the grain deactivates: verification never writes.
 /// </summary>
 public sealed class ApiKeyGrain(
     [PersistentState("key", GrainStorage.Name)] IPersistentState<ApiKeyState> state,
     AuthorityClock clock,
-    ActiveKeys activeKeys) : Grain, IApiKeyGrain, IKeyReplica
+    IOptions<ReplicaOptions> replicaOptions) : Grain, IApiKeyGrain, IKeyReplica, IKeyCopySource
 {
     private readonly KeyUsage _usage = new();
     private PublishedKey? _published;
@@ -54,6 +57,28 @@ public sealed class ApiKeyGrain(
         await (_confirming ??= ConfirmAsync());
         return AnswerFromMemory(request);
     }
+
+    public async Task<KeyCopy> GetCopy(long knownVersion)
+    {
+        if (state.State.Record is not null && (!_confirmed || HeldVersion < knownVersion))
+        {
+            // A node has heard of a newer version than this activation holds (a change it missed, or a
+            // duplicate activation): catch up with the organization before handing out anything.
+            _confirmed = false;
+            await (_confirming ??= ConfirmAsync());
+            if (_published is null)
+            {
+                // The organization, the keys' single writer, has no record of the key: it is gone at
+                // whatever version the node heard of.
+                return new KeyCopy(null, Math.Max(HeldVersion, knownVersion));
+            }
+        }
+
+        return new KeyCopy(_published?.Model.Record, HeldVersion);
+    }
+
+    /// <summary>The version of what this activation answers from: its record's, or its removal's.</summary>
+    private long HeldVersion => _published?.Model.Record.Version ?? state.State.RemovedAtVersion ?? 0;
 
     /// <summary>Takes the organization's record if it is newer than the stored one; none means the key is gone.</summary>
     private async Task ConfirmAsync()
@@ -130,8 +155,48 @@ public sealed class ApiKeyGrain(
         }
     }
 
-    public Task<SecretUse> GetSecretUse(byte[] secretHash) =>
-        Task.FromResult(_secret is { } watch && watch.Watches(secretHash) ? watch.Use : SecretUse.Unknown);
+    public async Task<SecretUse> GetSecretUse(byte[] secretHash)
+    {
+        var here = _secret is { } watch && watch.Watches(secretHash) ? watch.Use : SecretUse.Unknown;
+        if (here != SecretUse.NeverPresented)
+        {
+            return here;
+        }
+
+        // Never presented here; most presentations are seen by the nodes' copies, so ask every node.
+        // Any node that cannot answer, or a registry that cannot know every node, leaves it unknown.
+        var holders = await GrainFactory.GetGrain<IReplicaRegistry>(0).GetHolders();
+        if (holders.UnknownLeasesEndIn > TimeSpan.Zero)
+        {
+            return SecretUse.Unknown;
+        }
+
+        var timeout = replicaOptions.Value.ConfirmTimeout;
+        var answers = await Task.WhenAll(holders.Nodes.Select(async h =>
+        {
+            try
+            {
+                return await h.Node.WasPresented(KeyId, secretHash).WaitAsync(timeout) ? SecretUse.Presented : SecretUse.NeverPresented;
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                return SecretUse.Unknown;
+            }
+        }));
+        return answers.Contains(SecretUse.Presented) ? SecretUse.Presented
+            : answers.Contains(SecretUse.Unknown) ? SecretUse.Unknown
+            : _secret!.Use;
+    }
+
+    public Task NotePresented(byte[] secretHash)
+    {
+        if (_secret is { } watch && watch.Watches(secretHash))
+        {
+            watch.RecordPresented();
+        }
+
+        return Task.CompletedTask;
+    }
 
     public async Task Remove(long atVersion)
     {
@@ -150,7 +215,7 @@ public sealed class ApiKeyGrain(
     }
 
     /// <summary>
-    /// Answers from <paramref name="record"/> from now on, here and in this silo's cache.
+    /// Answers from <paramref name="record"/> from now on.
     /// <paramref name="issuedHere"/>: the record is the one that issued its secret, taken by this
     /// activation, so every presentation of that secret will be seen here.
     /// </summary>
@@ -163,9 +228,7 @@ public sealed class ApiKeyGrain(
         }
 
         WatchSecret(record.SecretHash, issuedHere);
-        var entry = new PublishedKey(new VerificationModel(record), _usage, _secret!);
-        activeKeys.Publish(KeyId, entry);
-        _published = entry;
+        _published = new PublishedKey(new VerificationModel(record), _usage, _secret!);
     }
 
     private void WatchSecret(byte[] secretHash, bool issuedHere)
@@ -178,12 +241,5 @@ public sealed class ApiKeyGrain(
         _secret = new SecretWatch(secretHash, issuedHere);
     }
 
-    private void Withdraw()
-    {
-        if (_published is { } entry)
-        {
-            activeKeys.Withdraw(KeyId, entry);
-            _published = null;
-        }
-    }
+    private void Withdraw() => _published = null;
 }

@@ -19,7 +19,11 @@ public interface IKeyReplica : IGrainWithStringKey
 
     /// <summary>
     /// Whether the secret with <paramref name="secretHash"/>, if it is the current one, has been
-    /// presented since it was issued; <see cref="SecretUse.Unknown"/> when this activation cannot tell.
+    /// presented since it was issued, here or on any node that verifies from copies;
+    /// <see cref="SecretUse.Unknown"/> when that cannot be told for sure.
     /// </summary>
     [Alias("GetSecretUse")] Task<SecretUse> GetSecretUse(byte[] secretHash);
+
+    /// <summary>A node saw the secret with <paramref name="secretHash"/> presented and is letting its copy go.</summary>
+    [Orleans.Concurrency.OneWay, Alias("NotePresented")] Task NotePresented(byte[] secretHash);
 }

@@ -1,3 +1,4 @@
+using KeyGrains.Replicas;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -5,49 +6,59 @@ using Microsoft.Extensions.Options;
 namespace KeyGrains.Keys;
 
 /// <summary>
-/// Once a period (a minute by default), tells each organization when its keys in this silo last
-/// verified, in one one-way call per organization. Verification itself never writes or calls out.
+/// Once a period (a minute by default), tells each organization when its keys last verified on this
+/// node, in one one-way call per organization. Verification itself never writes or calls out.
 /// </summary>
-internal sealed class LastUseReporter(ActiveKeys keys, IGrainFactory grains, IOptions<AuthorityOptions> options, ILogger<LastUseReporter> logger)
+internal sealed class LastUseReporter(NodeReplicas replicas, IGrainFactory grains, IOptions<AuthorityOptions> options, ILogger<LastUseReporter> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.LastUseReportPeriod);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 Report();
             }
-            catch (Exception ex)
-            {
-                // Last use is informational; what was taken is reported again at deactivation at the latest.
-                logger.LogWarning(ex, "Reporting last use of keys failed");
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // What this node saw last is reported as it stops, not lost with it.
+            Report();
         }
     }
 
     private void Report()
     {
-        var byOrg = new Dictionary<string, Dictionary<string, DateTimeOffset>>(StringComparer.Ordinal);
-        foreach (var (keyId, entry) in keys.Entries)
+        try
         {
-            if (entry.Usage.TryTakeUnreported(out var at))
+            var byOrg = new Dictionary<string, Dictionary<string, DateTimeOffset>>(StringComparer.Ordinal);
+            foreach (var (keyId, replica) in replicas.Replicas)
             {
-                var orgId = entry.Model.Record.OrgId;
-                if (!byOrg.TryGetValue(orgId, out var uses))
+                if (replica.OrgId is { } orgId && replica.Usage.TryTakeUnreported(out var at))
                 {
-                    byOrg[orgId] = uses = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-                }
+                    if (!byOrg.TryGetValue(orgId, out var uses))
+                    {
+                        byOrg[orgId] = uses = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+                    }
 
-                uses[keyId] = at;
+                    uses[keyId] = at;
+                }
+            }
+
+            foreach (var (orgId, uses) in byOrg)
+            {
+                grains.GetGrain<IOrganizationGrain>(orgId).ReportLastUsed(uses).Ignore();
             }
         }
-
-        foreach (var (orgId, uses) in byOrg)
+        catch (Exception ex)
         {
-            grains.GetGrain<IOrganizationGrain>(orgId).ReportLastUsed(uses).Ignore();
+            // Last use is informational and may lag; nothing else depends on it.
+            logger.LogWarning(ex, "Reporting last use of keys failed");
         }
     }
 }

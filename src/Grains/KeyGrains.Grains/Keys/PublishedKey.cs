@@ -3,7 +3,7 @@ using System.Net;
 namespace KeyGrains.Keys;
 
 /// <summary>
-/// A key's compiled model and its use: what the key grain and this silo's <see cref="ActiveKeys"/>
+/// A key's compiled model and its use: what the key grain and the nodes' copies (<see cref="Replicas.NodeReplicas"/>)
 /// both answer from, so "verify, then record a successful use (and which secret was presented)"
 /// is written once.
 /// </summary>

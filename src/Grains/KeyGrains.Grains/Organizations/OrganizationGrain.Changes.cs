@@ -1,5 +1,6 @@
 using KeyGrains.Keys;
 using KeyGrains.Organizations.KeyChanges;
+using KeyGrains.Replicas;
 using Microsoft.Extensions.Logging;
 
 namespace KeyGrains.Organizations;
@@ -28,9 +29,25 @@ public sealed partial class OrganizationGrain
         }
 
         await CommitAsync();
+        var keyIds = changes.SelectMany(c => c.KeyIds).ToArray();
+        var told = TellKeyGrainsAsync(keyIds);
         try
         {
-            await TellKeyGrainsAsync([.. changes.SelectMany(c => c.KeyIds)]);
+            // Copies on the nodes go before the change is acknowledged, whatever becomes of telling the
+            // key grains: a node that drops a copy asks again at the version it heard of, and a key
+            // grain behind it catches up with this state, which holds the change already.
+            await CopyDrops.DropEverywhereAsync(GrainFactory, HeldVersions(changes), replicaOptions.Value.ConfirmTimeout);
+        }
+        catch
+        {
+            RetryUnfinishedSoon();
+            await told.ContinueWith(_ => { }, TaskScheduler.Current);
+            throw;
+        }
+
+        try
+        {
+            await told;
         }
         catch (Exception e)
         {
@@ -131,4 +148,9 @@ public sealed partial class OrganizationGrain
     }
 
     private long NextVersion() => ++State.KeyVersion;
+
+    /// <summary>The keys of <paramref name="changes"/> that nodes may hold copies of, each at the version that now stands.</summary>
+    private KeyVersion[] HeldVersions(KeyChange[] changes) =>
+        [.. changes.Where(c => c.MayBeHeld).SelectMany(c => c.KeyIds).Distinct()
+            .Select(id => new KeyVersion(id, State.Keys.TryGetValue(id, out var record) ? record.Version : State.KeyVersion))];
 }

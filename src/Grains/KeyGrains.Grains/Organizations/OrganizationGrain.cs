@@ -13,6 +13,7 @@ namespace KeyGrains.Organizations;
 public sealed partial class OrganizationGrain(
     [PersistentState("org", GrainStorage.Name)] IPersistentState<OrganizationState> state,
     IOptions<AuthorityOptions> options,
+    IOptions<Replicas.ReplicaOptions> replicaOptions,
     AuthorityClock clock,
     KeyTagSource keyTags,
     ILogger<OrganizationGrain> logger) : Grain, IOrganizationGrain, IKeyAuthority

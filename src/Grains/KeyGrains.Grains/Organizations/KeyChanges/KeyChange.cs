@@ -25,6 +25,9 @@ public abstract record KeyChange
     /// </summary>
     internal abstract bool RecoversForwards { get; }
 
+    /// <summary>Whether nodes may hold copies of its keys from before it: false only for keys it brings into being.</summary>
+    internal virtual bool MayBeHeld => true;
+
     /// <summary>
     /// Not stored: a change is audited by the call that makes it, and never by recovery, which
     /// finishes what was audited already or undoes what never was.

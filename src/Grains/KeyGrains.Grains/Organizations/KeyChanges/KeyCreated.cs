@@ -13,5 +13,7 @@ public sealed record KeyCreated([property: Id(0)] string KeyId) : KeyChange
 
     internal override bool RecoversForwards => false;
 
+    internal override bool MayBeHeld => false;
+
     internal override void Recover(OrganizationState state) => state.Keys.Remove(KeyId);
 }

@@ -1,0 +1,39 @@
+namespace KeyGrains.Keys;
+
+/// <summary>When a key last verified successfully, and whether its organization has been told.</summary>
+internal sealed class KeyUsage
+{
+    private long _lastTicks;
+    private long _reportedTicks;
+
+    public void Record(DateTimeOffset now)
+    {
+        // Many threads may record at once; the latest time wins and nothing is lost but ties.
+        var ticks = now.UtcTicks;
+        var seen = Volatile.Read(ref _lastTicks);
+        while (ticks > seen)
+        {
+            var previous = Interlocked.CompareExchange(ref _lastTicks, ticks, seen);
+            if (previous == seen)
+            {
+                return;
+            }
+
+            seen = previous;
+        }
+    }
+
+    /// <summary>The last use not yet reported, if any; it counts as reported from here on.</summary>
+    public bool TryTakeUnreported(out DateTimeOffset at)
+    {
+        var last = Volatile.Read(ref _lastTicks);
+        if (last == 0 || last == Interlocked.Exchange(ref _reportedTicks, last))
+        {
+            at = default;
+            return false;
+        }
+
+        at = new DateTimeOffset(last, TimeSpan.Zero);
+        return true;
+    }
+}

@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Net;
+using KeyGrains.Keys;
+using Microsoft.Extensions.Options;
+
+namespace KeyGrains.Replicas;
+
+/// <summary>
+/// This node's copies of the keys it verifies, answered from memory while the node's lease runs.
+/// Every change to a key reaches this node (<see cref="Drop"/>) before it is acknowledged, or waits
+/// until this node's lease has ended; a copy carries its key's version, and no copy older than a
+/// version this node has heard of is taken, whichever activation offers it. Copies hold no secret,
+/// only the hash the record holds. At most <see cref="ReplicaOptions.MaxKeys"/> keys are held; past
+/// it, the keys not verified since the previous sweep go first (a clock: one "used" bit per key).
+/// </summary>
+public sealed class NodeReplicas(IGrainFactory grains, AuthorityClock clock, TimeProvider time, IOptions<ReplicaOptions> options)
+    : IReplicaNode
+{
+    private readonly ConcurrentDictionary<string, Replica> _replicas = new(StringComparer.Ordinal);
+    private readonly int _maxKeys = options.Value.MaxKeys;
+    private long _leaseEnd;
+
+    /// <summary>Keys held (with a copy or only a version).</summary>
+    public int Count => _replicas.Count;
+
+    /// <summary>Whether this node may answer from its copies now.</summary>
+    public bool Leased => time.GetTimestamp() < Volatile.Read(ref _leaseEnd);
+
+    public bool TryVerify(ReadOnlySpan<char> keyId, string key, IPAddress? ip, string[]? permissions, out VerifyResult result)
+    {
+        if (time.GetTimestamp() < Volatile.Read(ref _leaseEnd)
+            && _replicas.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(keyId, out var replica)
+            && replica.Copy is { } copy)
+        {
+            replica.Touch();
+            result = copy.Verify(key, ip, permissions, clock.Now);
+            return true;
+        }
+
+        result = VerifyResult.NotFound;
+        return false;
+    }
+
+    /// <summary>
+    /// Asks the key's grain for a copy no older than any version this node knows, keeps it while the
+    /// lease runs, and answers from it. A copy older than a known version (a stale activation) is
+    /// refused with <see cref="StaleCopyException"/>, which the caller retries.
+    /// </summary>
+    public async ValueTask<VerifyResult> FetchAndVerifyAsync(string keyId, string key, IPAddress? ip, string[]? permissions)
+    {
+        var replica = _replicas.GetValueOrDefault(keyId) ?? Track(keyId);
+        var leasedBefore = Leased;
+        var copy = await grains.GetGrain<IKeyCopySource>(keyId).GetCopy(replica.Version);
+        var published = replica.Take(copy, keep: leasedBefore);
+        return published?.Verify(key, ip, permissions, clock.Now) ?? VerifyResult.NotFound;
+    }
+
+    public Task Drop(KeyVersion[] keys)
+    {
+        foreach (var (keyId, version) in keys)
+        {
+            // Only keys this node has seen matter: a key it never held is fetched fresh when first used.
+            if (_replicas.TryGetValue(keyId, out var replica))
+            {
+                replica.Drop(version);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> WasPresented(string keyId, byte[] secretHash) =>
+        Task.FromResult(_replicas.TryGetValue(keyId, out var replica) && replica.Presented(secretHash));
+
+    /// <summary>Starts a lease counted from <paramref name="askedAt"/>, a timestamp taken before the request was sent.</summary>
+    internal void Lease(long askedAt, TimeSpan duration) =>
+        Volatile.Write(ref _leaseEnd, askedAt + (long)(duration.TotalSeconds * time.TimestampFrequency));
+
+    /// <summary>
+    /// Stops answering from copies and drops them: the node lost its lease and may have missed changes.
+    /// The versions heard of stay (they only ever grow), and so does what was seen of each key's use.
+    /// </summary>
+    internal void Forget()
+    {
+        Volatile.Write(ref _leaseEnd, 0);
+        foreach (var replica in _replicas.Values)
+        {
+            replica.Drop(0);
+        }
+    }
+
+    internal IEnumerable<KeyValuePair<string, Replica>> Replicas => _replicas;
+
+    /// <summary>
+    /// Past the bound, removes keys not verified since the previous sweep (and clears the bit of the
+    /// others); returns the removed ones whose current secret was presented here, so the key grain can be told.
+    /// </summary>
+    internal List<(string KeyId, byte[] SecretHash)> Sweep()
+    {
+        var presented = new List<(string, byte[])>();
+        var excess = _replicas.Count - _maxKeys;
+        foreach (var (keyId, replica) in _replicas)
+        {
+            if (!replica.TakeTouched() && excess > 0 && _replicas.TryRemove(keyId, out _))
+            {
+                excess--;
+                if (replica.PresentedHash is { } hash)
+                {
+                    presented.Add((keyId, hash));
+                }
+            }
+        }
+
+        return presented;
+    }
+
+    private Replica Track(string keyId)
+    {
+        var replica = new Replica();
+        // Past the bound a key is still answered, from a copy nobody keeps, until a sweep makes room.
+        return _replicas.Count < _maxKeys ? _replicas.GetOrAdd(keyId, replica) : replica;
+    }
+}
+
+/// <summary>A grain that hands out copies of its key (the key grain).</summary>
+[Alias("kg.IKeyCopySource")]
+public interface IKeyCopySource : IGrainWithStringKey
+{
+    /// <summary>
+    /// The key as this activation holds it; when that is older than <paramref name="knownVersion"/>,
+    /// it first asks the organization, so a stale activation catches up rather than misleads.
+    /// </summary>
+    [Alias("GetCopy")] Task<KeyCopy> GetCopy(long knownVersion);
+}
+
+/// <summary>A copy refused because the node knows of a newer version: the caller asks again.</summary>
+[GenerateSerializer, Alias("kg.StaleCopyException")]
+public sealed class StaleCopyException : OrleansException
+{
+    public StaleCopyException() : base("A copy older than a known version of the key was offered.")
+    {
+    }
+}
