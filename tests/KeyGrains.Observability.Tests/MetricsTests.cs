@@ -55,25 +55,43 @@ public sealed class MetricsTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task Metrics_CacheHits_WhileTheKeyIsActive_AndAMiss_AfterItsGrainIsCollected()
+    public async Task Metrics_CacheHits_WhileTheNodeHoldsACopy_EvenPastItsGrainsCollection_AndAMissAfterAChange()
     {
         var org = await _host.NewOrg();
-        var key = (await _host.NewKey(org, ["viewer"])).Str("key");
+        var created = await _host.NewKey(org, ["viewer"]);
+        var key = created.Str("key");
         Assert.Equal("VALID", (await _host.Verify(key)).Str("code"));
-        var before = await Scrape.TakeAsync(_host.Anonymous);
 
+        // The node keeps copies once its lease is granted, a moment after it starts.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        Scrape before;
+        do
+        {
+            before = await Scrape.TakeAsync(_host.Anonymous);
+            Assert.Equal("VALID", (await _host.Verify(key)).Str("code"));
+            Assert.True(DateTime.UtcNow < deadline, "The node never answered from a copy.");
+        }
+        while ((await Scrape.TakeAsync(_host.Anonymous)).Value(Cache, ("result", "hit")) == before.Value(Cache, ("result", "hit")));
+
+        before = await Scrape.TakeAsync(_host.Anonymous);
         Assert.Equal("VALID", (await _host.Verify(key)).Str("code"));
         Assert.Equal("VALID", (await _host.Verify(key)).Str("code"));
         var warm = await Scrape.TakeAsync(_host.Anonymous);
         Assert.Equal(2, warm.Value(Cache, ("result", "hit")) - before.Value(Cache, ("result", "hit")));
         Assert.Equal(0, warm.Value(Cache, ("result", "miss")) - before.Value(Cache, ("result", "miss")));
 
-        // Deactivate every idle grain: the node's cache forgets the key, and its grain answers next.
+        // Every idle grain deactivated: the node's copy does not depend on it, and still answers.
         var grains = (IGrainFactory)_host.Services.GetService(typeof(IGrainFactory))!;
         await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         Assert.Equal("VALID", (await _host.Verify(key)).Str("code"));
-        var cold = await Scrape.TakeAsync(_host.Anonymous);
-        Assert.Equal(1, cold.Value(Cache, ("result", "miss")) - warm.Value(Cache, ("result", "miss")));
+        var collected = await Scrape.TakeAsync(_host.Anonymous);
+        Assert.Equal(0, collected.Value(Cache, ("result", "miss")) - warm.Value(Cache, ("result", "miss")));
+
+        // A change drops the copy: the next verification fetches a new one.
+        (await _host.Operator.Post($"/v1/orgs/{org}/keys/{created.Str("id")}/revoke")).Ok();
+        Assert.Equal("REVOKED", (await _host.Verify(key)).Str("code"));
+        var changed = await Scrape.TakeAsync(_host.Anonymous);
+        Assert.Equal(1, changed.Value(Cache, ("result", "miss")) - collected.Value(Cache, ("result", "miss")));
     }
 
     [Fact]
