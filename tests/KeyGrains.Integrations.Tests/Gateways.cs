@@ -51,8 +51,8 @@ public sealed class Gateways : IAsyncLifetime
 
         using var response = await gateway.SendAsync(request);
         var seen = response.StatusCode == System.Net.HttpStatusCode.OK
-            ? JsonSerializer.Deserialize<Dictionary<string, string>>(await response.Content.ReadAsStringAsync())!
-            : [];
+            ? new Dictionary<string, string>(JsonSerializer.Deserialize<Dictionary<string, string>>(await response.Content.ReadAsStringAsync())!, StringComparer.OrdinalIgnoreCase)
+            : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         return (response.StatusCode, seen);
     }
 

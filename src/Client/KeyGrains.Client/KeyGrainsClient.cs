@@ -17,6 +17,9 @@ public sealed class KeyGrainsClient(HttpClient http)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    // A request member left null is left out: absent means "default" or "unchanged" in the contract.
+    private static readonly JsonSerializerOptions Requests = new(Json) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
     public HttpClient Http => http;
 
     // Organizations (operator)
@@ -144,7 +147,7 @@ public sealed class KeyGrainsClient(HttpClient http)
     }
 
     private static StringContent Body<T>(T value) =>
-        new(JsonSerializer.Serialize(value, Json), Encoding.UTF8, "application/json");
+        new(JsonSerializer.Serialize(value, Requests), Encoding.UTF8, "application/json");
 
     private static StringContent Patch(KeyChanges changes)
     {

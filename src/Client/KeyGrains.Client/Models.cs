@@ -52,7 +52,7 @@ public sealed record Page<T>(T[] Items, string? Next);
 
 public sealed record ItemList<T>(T[] Items);
 
-public sealed record AuditEvent(string Id, DateTimeOffset At, string Actor, string Action, string? Target, string? SourceIp, Dictionary<string, string>? Details);
+public sealed record AuditEvent(long Id, DateTimeOffset At, string Actor, string Action, string? Target, string? SourceIp, Dictionary<string, string>? Details);
 
 /// <summary>The answer of <c>POST /v1/keys/verify</c>; members other than valid and code only when the secret matched.</summary>
 public sealed record Verification(

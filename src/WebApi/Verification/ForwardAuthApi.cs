@@ -144,13 +144,16 @@ public static class ForwardAuthApi
     /// that serves the admin API too: from a trusted peer it walks the list from the right through
     /// trusted hops, so it gives the first entry whenever every hop after it is a trusted proxy, and
     /// never an entry a client wrote in front of a gateway that appends. <c>X-Real-IP</c> is read
-    /// here, and only when the address so far is still a trusted proxy's. False: a malformed <c>X-Real-IP</c>.
+    /// here, and only when there was no <c>X-Forwarded-For</c> and the peer is a trusted proxy. False: a malformed <c>X-Real-IP</c>.
     /// </summary>
     private static bool TryClientAddress(HttpContext context, out IPAddress? client)
     {
         client = context.Connection.RemoteIpAddress is { } peer ? KeyGrains.Validation.Normalize(peer) : null;
         var realIp = context.Request.Headers["X-Real-IP"];
-        if (client is null || realIp.Count == 0 || !IsTrustedProxy(context, client))
+
+        // X-Original-For is the forwarded-headers step's mark that it took the client from
+        // X-Forwarded-For: then X-Real-IP, which a gateway may pass on as a client wrote it, is not read.
+        if (client is null || realIp.Count == 0 || context.Request.Headers.ContainsKey("X-Original-For") || !IsTrustedProxy(context, client))
         {
             return true;
         }
