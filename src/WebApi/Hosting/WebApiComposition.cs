@@ -50,6 +50,7 @@ public static class WebApiComposition
         app.MapRolesApi();
         app.MapKeysApi();
         app.MapVerifyApi();
+        app.MapForwardAuthApi();
         app.MapAuditApi();
         app.MapKeyGrainsHealth();
         app.MapKeyGrainsOpenApi();

@@ -82,6 +82,17 @@ public static class VerifyApi
         return TypedResults.Ok(new VerifyResponse(result));
     }
 
+    /// <summary>The code as the contract spells it, for this answer and for forward authentication's header.</summary>
+    public static string CodeText(VerifyCode code) => code switch
+    {
+        VerifyCode.Valid => "VALID",
+        VerifyCode.Revoked => "REVOKED",
+        VerifyCode.Expired => "EXPIRED",
+        VerifyCode.IpNotAllowed => "IP_NOT_ALLOWED",
+        VerifyCode.InsufficientPermissions => "INSUFFICIENT_PERMISSIONS",
+        _ => "NOT_FOUND",
+    };
+
     public sealed record VerifyBody([property: Required] string? Key, string? Ip, string[]? Permissions)
     {
         // A record prints every member: this one must never put the presented key in a log line.
@@ -97,15 +108,7 @@ public static class VerifyApi
     {
         public bool Valid => result.IsValid;
 
-        public string Code => result.Code switch
-        {
-            VerifyCode.Valid => "VALID",
-            VerifyCode.Revoked => "REVOKED",
-            VerifyCode.Expired => "EXPIRED",
-            VerifyCode.IpNotAllowed => "IP_NOT_ALLOWED",
-            VerifyCode.InsufficientPermissions => "INSUFFICIENT_PERMISSIONS",
-            _ => "NOT_FOUND",
-        };
+        public string Code => CodeText(result.Code);
 
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? KeyId => result.KeyId;
 

@@ -1,0 +1,3 @@
+using KeyGrains.Cli;
+
+return await KgCommand.Build().Parse(args).InvokeAsync();
