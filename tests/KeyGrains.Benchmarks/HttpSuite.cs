@@ -157,7 +157,10 @@ public static class HttpSuite
     }
 
     /// <summary>Runs each side once per round, in an order that rotates, after one warm-up each.</summary>
-    private static async Task<Dictionary<string, List<LoadFigures>>> AlternateAsync(Options o, (string Name, Func<Task<LoadFigures>> Run)[] sides)
+    private static Task<Dictionary<string, List<LoadFigures>>> AlternateAsync(Options o, (string Name, Func<Task<LoadFigures>> Run)[] sides) =>
+        AlternateAsync(o.Rounds, sides);
+
+    internal static async Task<Dictionary<string, List<LoadFigures>>> AlternateAsync(int rounds, (string Name, Func<Task<LoadFigures>> Run)[] sides)
     {
         var results = sides.ToDictionary(s => s.Name, _ => new List<LoadFigures>());
         foreach (var side in sides)
@@ -165,7 +168,7 @@ public static class HttpSuite
             await side.Run();
         }
 
-        for (var round = 0; round < o.Rounds; round++)
+        for (var round = 0; round < rounds; round++)
         {
             for (var i = 0; i < sides.Length; i++)
             {
@@ -179,7 +182,7 @@ public static class HttpSuite
         return results;
     }
 
-    private static async Task<ServiceProcess> StartWebApiAsync(string dll, string work, Dictionary<string, string> env)
+    internal static async Task<ServiceProcess> StartWebApiAsync(string dll, string work, Dictionary<string, string> env)
     {
         var url = Url();
         env["Authority__OperatorToken"] = Token;
@@ -192,7 +195,7 @@ public static class HttpSuite
 
     private static string Url() => "http://127.0.0.1:" + NodeProcess.FreePort().ToString(CultureInfo.InvariantCulture);
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -24,6 +24,15 @@ public static class ClusterTuning
             o.EnableConnectionLivenessCheck = t.EnableConnectionLivenessCheck;
         });
         silo.Services.AddOptions<SiloMessagingOptions>().Configure<IOptions<ClusterTuningOptions>>((o, t) => o.ResponseTimeout = t.Value.ResponseTimeout);
+        silo.Services.AddOptions<GrainCollectionOptions>().Configure<IOptions<ClusterTuningOptions>>((o, t) =>
+        {
+            if (t.Value.CollectionAge is { } age)
+            {
+                // Orleans wants the collection sweep more frequent than the age it enforces.
+                o.CollectionAge = age;
+                o.CollectionQuantum = age / 2 < o.CollectionQuantum ? age / 2 : o.CollectionQuantum;
+            }
+        });
         return silo;
     }
 

@@ -38,4 +38,11 @@ public sealed class ClusterTuningOptions
     /// time; one small query per client per period.
     /// </summary>
     public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long an idle grain stays activated (Orleans' own default when unset, 15 minutes). Hot keys
+    /// are answered from nodes' copies and look idle to their grains, which is harmless: a copy does
+    /// not depend on its grain's activation. Tests shorten it to show that.
+    /// </summary>
+    public TimeSpan? CollectionAge { get; set; }
 }

@@ -13,6 +13,11 @@ public sealed class ClusterTuningOptionsValidator : IValidateOptions<ClusterTuni
         Positive(failures, nameof(options.IAmAliveTablePublishTimeout), options.IAmAliveTablePublishTimeout);
         Positive(failures, nameof(options.TableRefreshTimeout), options.TableRefreshTimeout);
         Positive(failures, nameof(options.GatewayListRefreshPeriod), options.GatewayListRefreshPeriod);
+        if (options.CollectionAge is { } age && age < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"{ClusterTuningOptions.SectionName}:CollectionAge is {age} but must be at least 00:00:01.");
+        }
+
         if (options.NumMissedProbesLimit < 1)
         {
             failures.Add($"{ClusterTuningOptions.SectionName}:NumMissedProbesLimit is {options.NumMissedProbesLimit} but must be at least 1.");

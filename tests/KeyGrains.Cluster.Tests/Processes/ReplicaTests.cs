@@ -137,6 +137,58 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task AHotKeyVerifiedWithoutPauseAcrossSeveralCollectionPeriods_NeverMisses()
+    {
+        var collectionAge = TimeSpan.FromSeconds(2);
+        await using var cluster = await LocalCluster.CreateAsync();
+        cluster.Overrides["Orleans__Tuning__CollectionAge"] = collectionAge.ToString();
+        try
+        {
+            await cluster.StartSilosAsync(1);
+            var node = await cluster.StartWebNodeAsync(coHosted: false);
+            var org = "hot-" + Guid.NewGuid().ToString("N")[..10];
+            await SendAsync(cluster, node, HttpMethod.Post, "/v1/orgs", new { id = org, name = "Hot" }, HttpStatusCode.Created);
+            var created = await SendAsync(cluster, node, HttpMethod.Post, $"/v1/orgs/{org}/keys", new { roles = new[] { "viewer" } }, HttpStatusCode.Created);
+            var secret = created.GetProperty("key").GetString()!;
+            await WaitUntilAsync(async () => await VerifyAsync(node, secret) == "VALID" && await CacheAsync(node, "hit") > 0);
+
+            var missesBefore = await CacheAsync(node, "miss");
+            var hitsBefore = await CacheAsync(node, "hit");
+            var verified = 0;
+            var until = Stopwatch.StartNew();
+            while (until.Elapsed < collectionAge * 4)
+            {
+                Assert.Equal("VALID", await VerifyAsync(node, secret));
+                verified++;
+            }
+
+            // Its grain saw none of these and was collected; the node's copy answered every one.
+            Assert.Equal(missesBefore, await CacheAsync(node, "miss"));
+            Assert.Equal(hitsBefore + verified, await CacheAsync(node, "hit"));
+            output.WriteLine($"{verified} verifications over {until.Elapsed.TotalSeconds:F1} s (collection age {collectionAge.TotalSeconds} s), 0 misses");
+            cluster.RemoveLogs();
+        }
+        catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
+        {
+            throw new Xunit.Sdk.XunitException(ex.Message + "\n" + cluster.Tails());
+        }
+        finally
+        {
+            await StopAsync(cluster);
+        }
+    }
+
+    /// <summary>The node's <c>keygrains_verification_cache_total</c> for <paramref name="result"/>, from its <c>/metrics</c>.</summary>
+    private static async Task<long> CacheAsync(WebNode node, string result)
+    {
+        var text = await node.Http.GetStringAsync("/metrics");
+        var label = $"result=\"{result}\"";
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("keygrains_verification_cache_total{", StringComparison.Ordinal) && l.Contains(label, StringComparison.Ordinal));
+        // "name{labels} value [timestamp]"
+        return line is null ? 0 : (long)double.Parse(line[(line.IndexOf("} ", StringComparison.Ordinal) + 2)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static async Task StopAsync(LocalCluster cluster)
     {
         await Task.WhenAll(cluster.WebNodes.Select(n => n.Process.StopAsync(TimeSpan.FromSeconds(20))));
