@@ -6,9 +6,10 @@ namespace KeyGrains.Replicas;
 /// <summary>
 /// Holds the lease of every node that verifies from copies, in memory: renewals never touch storage,
 /// so a storage outage does not end anyone's leases. Storage keeps only how many activations came
-/// before this one: a successor cannot know its predecessor's nodes, so for one lease after it starts
-/// it tells every change to wait out any lease it may not know of (the nodes find themselves unknown
-/// at their next renewal, drop their copies and join again).
+/// before this one and, from one that stopped in order, when its last lease ends: a successor cannot
+/// know its predecessor's nodes, so until then (a whole lease after a crash) it tells every change
+/// to wait out any lease it may not know of (the nodes find themselves unknown at their next
+/// renewal, drop their copies and join again).
 /// </summary>
 public sealed class ReplicaRegistryGrain(
     [PersistentState("replicas", GrainStorage.Name)] IPersistentState<ReplicaRegistryState> state,
@@ -24,13 +25,36 @@ public sealed class ReplicaRegistryGrain(
     {
         if (state.State.Activations > 0)
         {
-            _unknownLeasesEnd = time.GetTimestamp() + Ticks(_lease + LeaseMargin(_lease));
-            logger.LogInformation("Replica registry activated after {Count} earlier activation(s); leases it cannot know end within {Lease}", state.State.Activations, _lease);
+            // A predecessor that stopped in order said when its last lease ends; one that crashed did not.
+            var unknown = state.State.LeasesEndBy is { } end ? end - time.GetUtcNow() + TimeSpan.FromSeconds(1) : _lease + LeaseMargin(_lease);
+            if (unknown > TimeSpan.Zero)
+            {
+                _unknownLeasesEnd = time.GetTimestamp() + Ticks(unknown);
+                logger.LogInformation("Replica registry activated after {Count} earlier activation(s); leases it cannot know end within {Wait}", state.State.Activations, unknown);
+            }
         }
 
         state.State.Activations++;
+        state.State.LeasesEndBy = null;
         await state.WriteStateAsync(cancellationToken);
         this.RegisterGrainTimer(Prune, new GrainTimerCreationOptions(_lease, _lease) { KeepAlive = true });
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Tells the successor when the leases this activation granted end (nodes that left, as a
+        // stopping node does, hold none), so it need not wait a whole lease for nodes it cannot know.
+        var latest = _holders.Values.Select(h => h.RenewedAt + Ticks(_lease + LeaseMargin(_lease))).DefaultIfEmpty(0).Max();
+        state.State.LeasesEndBy = time.GetUtcNow() + Remaining(Math.Max(latest, _unknownLeasesEnd));
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch (Exception e) when (InfrastructureFailure.IsStorage(e) || e is OperationCanceledException)
+        {
+            // The successor then waits a whole lease, as after a crash.
+            logger.LogWarning("Replica registry could not record when its leases end: {ExceptionType}", e.GetType().Name);
+        }
     }
 
     /// <summary>A margin over a lease for clocks that run at slightly different rates.</summary>
@@ -123,4 +147,7 @@ public sealed class ReplicaRegistryGrain(
 public sealed class ReplicaRegistryState
 {
     [Id(0)] public long Activations { get; set; }
+
+    /// <summary>Set by an activation that stopped in order: when the last lease it granted ends (wall clock).</summary>
+    [Id(1)] public DateTimeOffset? LeasesEndBy { get; set; }
 }
