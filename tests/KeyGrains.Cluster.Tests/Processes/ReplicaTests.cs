@@ -21,7 +21,7 @@ public sealed class ReplicaTests(ITestOutputHelper output)
     public async Task RevocationsThroughOneNode_AreRefusedAtOnceByEveryOtherNode(bool coHosted)
     {
         await using var cluster = await LocalCluster.CreateAsync();
-        try
+        await RunAsync(cluster, async () =>
         {
             if (!coHosted)
             {
@@ -73,16 +73,7 @@ public sealed class ReplicaTests(ITestOutputHelper output)
             took.Sort();
             output.WriteLine($"{(coHosted ? "co-hosted" : "client mode")}: {Revocations} revocations, median {took[took.Count / 2]:F1} ms, p99 {took[(int)(took.Count * 0.99)]:F1} ms; {stale.Count} stale answers");
             Assert.True(stale.Count == 0, string.Join("\n", stale.Take(20)));
-            cluster.RemoveLogs();
-        }
-        catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
-        {
-            throw new Xunit.Sdk.XunitException(ex.Message + "\n" + cluster.Tails());
-        }
-        finally
-        {
-            await StopAsync(cluster);
-        }
+        });
     }
 
     [Fact]
@@ -92,7 +83,7 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         await using var cluster = await LocalCluster.CreateAsync();
         cluster.Overrides["Replicas__LeaseDuration"] = lease.ToString();
         cluster.Overrides["Replicas__ConfirmTimeout"] = "00:00:01";
-        try
+        await RunAsync(cluster, async () =>
         {
             await cluster.StartSilosAsync(1);
             var running = await cluster.StartWebNodeAsync(coHosted: false);
@@ -125,16 +116,7 @@ public sealed class ReplicaTests(ITestOutputHelper output)
             await SendAsync(cluster, running, HttpMethod.Post, $"/v1/orgs/{org}/keys/{againId}/revoke", null, HttpStatusCode.OK);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"a change with every node answering took {clock.Elapsed}");
             Assert.Equal("REVOKED", await VerifyAsync(frozen, againSecret));
-            cluster.RemoveLogs();
-        }
-        catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
-        {
-            throw new Xunit.Sdk.XunitException(ex.Message + "\n" + cluster.Tails());
-        }
-        finally
-        {
-            await StopAsync(cluster);
-        }
+        });
     }
 
     [Fact]
@@ -143,7 +125,7 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         var collectionAge = TimeSpan.FromSeconds(2);
         await using var cluster = await LocalCluster.CreateAsync();
         cluster.Overrides["Orleans__Tuning__CollectionAge"] = collectionAge.ToString();
-        try
+        await RunAsync(cluster, async () =>
         {
             await cluster.StartSilosAsync(1);
             var node = await cluster.StartWebNodeAsync(coHosted: false);
@@ -167,16 +149,7 @@ public sealed class ReplicaTests(ITestOutputHelper output)
             Assert.Equal(missesBefore, await CacheAsync(node, "miss"));
             Assert.Equal(hitsBefore + verified, await CacheAsync(node, "hit"));
             output.WriteLine($"{verified} verifications over {until.Elapsed.TotalSeconds:F1} s (collection age {collectionAge.TotalSeconds} s), 0 misses");
-            cluster.RemoveLogs();
-        }
-        catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
-        {
-            throw new Xunit.Sdk.XunitException(ex.Message + "\n" + cluster.Tails());
-        }
-        finally
-        {
-            await StopAsync(cluster);
-        }
+        });
     }
 
     /// <summary>The node's <c>keygrains_verification_cache_total</c> for <paramref name="result"/>, from its <c>/metrics</c>.</summary>
@@ -187,6 +160,24 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("keygrains_verification_cache_total{", StringComparison.Ordinal) && l.Contains(label, StringComparison.Ordinal));
         // "name{labels} value [timestamp]"
         return line is null ? 0 : (long)double.Parse(line[(line.IndexOf("} ", StringComparison.Ordinal) + 2)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Runs <paramref name="scenario"/>, keeps the processes' logs when it fails, and stops every process.</summary>
+    private static async Task RunAsync(LocalCluster cluster, Func<Task> scenario)
+    {
+        try
+        {
+            await scenario();
+            cluster.RemoveLogs();
+        }
+        catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
+        {
+            throw new Xunit.Sdk.XunitException(ex.Message + "\n" + cluster.Tails());
+        }
+        finally
+        {
+            await StopAsync(cluster);
+        }
     }
 
     private static async Task StopAsync(LocalCluster cluster)
