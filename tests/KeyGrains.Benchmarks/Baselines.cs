@@ -70,7 +70,6 @@ public static class Baselines
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(endpoint);
         var db = redis.GetDatabase();
-        await db.ExecuteAsync("FLUSHDB");
         foreach (var chunk in keys.Chunk(1000))
         {
             await db.StringSetAsync([.. chunk.Select(k => new KeyValuePair<RedisKey, RedisValue>(RedisKey(k), "{\"orgId\":\"bench\",\"revoked\":false}"))]);

@@ -65,7 +65,7 @@ public sealed class VerifyBodyTests(ApiFixture fixture)
 
     [Theory]
     [InlineData("application/json", HttpStatusCode.OK)]
-    [InlineData("application/json; charset=utf-8", HttpStatusCode.OK)]
+    [InlineData("application/vnd.example+json", HttpStatusCode.OK)]
     [InlineData("APPLICATION/JSON", HttpStatusCode.OK)]
     [InlineData("application/problem+json", HttpStatusCode.OK)]
     [InlineData("text/plain", HttpStatusCode.BadRequest)]
@@ -111,6 +111,8 @@ public sealed class VerifyBodyTests(ApiFixture fixture)
     [Fact]
     public async Task Verify_ReadsNamesInAnyCase_AndEscapes_AndSkipsOtherMembers()
     {
+        // Valid to the server, which binds names in any case, but not the document's spelling.
+        using var onPurpose = OpenApiContract.InvalidRequestsOnPurpose();
         var key = (await _host.NewKey(await _host.NewOrg(), ["viewer"])).Str("key");
         var body = $$"""{"other":{"deep":[1,{"x":null}]},"K\u0045Y":"{{key}}","Permissions":["clusters:read"],"iP":null}""";
         Assert.Equal("VALID", (await _host.Anonymous.Send(HttpMethod.Post, "/v1/keys/verify", body)).Ok().Str("code"));
