@@ -32,6 +32,19 @@ public static class HttpSuite
             return 0;
         }
 
+        var docs = Path.Combine(root, "docs");
+        var benchmarksMd = Path.Combine(docs, "benchmarks.md");
+        if (o.HotPathOnly)
+        {
+            // The hot path's section alone, put in place of the one docs/benchmarks.md has.
+            var only = await HotPathSuite.RunAsync(o, self, webApi, work, o.HotPathKeys);
+            var existing = File.Exists(benchmarksMd) ? await File.ReadAllTextAsync(benchmarksMd) : "# Benchmarks\n";
+            await File.WriteAllTextAsync(benchmarksMd, HotPathSuite.Splice(existing, only));
+            Console.WriteLine(only);
+            return 0;
+        }
+
+        var hotPath = await HotPathSuite.RunAsync(o, self, webApi, work, o.HotPathKeys);
         var sqliteEnv = Env(("Storage__SqlitePath", Path.Combine(work, "sqlite", "keygrains.db")), ("Benchmarks__BareEndpoint", "true"));
         List<string> keys;
         var hotFile = Path.Combine(work, "hot.txt");
@@ -96,9 +109,8 @@ public static class HttpSuite
             report.AddScale(await RunScaleAsync(self, count));
         }
 
-        var docs = Path.Combine(root, "docs");
         Directory.CreateDirectory(docs);
-        await File.WriteAllTextAsync(Path.Combine(docs, "benchmarks.md"), report.ToMarkdown());
+        await File.WriteAllTextAsync(benchmarksMd, HotPathSuite.Splice(report.ToMarkdown(), hotPath));
         await File.WriteAllTextAsync(Path.Combine(docs, "benchmarks.json"), report.ToJson());
         Console.WriteLine(report.ToMarkdown());
         return 0;
@@ -157,10 +169,14 @@ public static class HttpSuite
     }
 
     /// <summary>Runs each side once per round, in an order that rotates, after one warm-up each.</summary>
+<<<<<<< HEAD
     private static Task<Dictionary<string, List<LoadFigures>>> AlternateAsync(Options o, (string Name, Func<Task<LoadFigures>> Run)[] sides) =>
         AlternateAsync(o.Rounds, sides);
 
     internal static async Task<Dictionary<string, List<LoadFigures>>> AlternateAsync(int rounds, (string Name, Func<Task<LoadFigures>> Run)[] sides)
+=======
+    internal static async Task<Dictionary<string, List<LoadFigures>>> AlternateAsync(Options o, (string Name, Func<Task<LoadFigures>> Run)[] sides)
+>>>>>>> hotpath
     {
         var results = sides.ToDictionary(s => s.Name, _ => new List<LoadFigures>());
         foreach (var side in sides)
@@ -191,9 +207,9 @@ public static class HttpSuite
         return await ServiceProcess.StartAsync(dll, url, env, work, "/health/ready", "--urls", url);
     }
 
-    private static Dictionary<string, string> Env(params (string Name, string Value)[] pairs) => pairs.ToDictionary(p => p.Name, p => p.Value);
+    internal static Dictionary<string, string> Env(params (string Name, string Value)[] pairs) => pairs.ToDictionary(p => p.Name, p => p.Value);
 
-    private static string Url() => "http://127.0.0.1:" + NodeProcess.FreePort().ToString(CultureInfo.InvariantCulture);
+    internal static string Url() => "http://127.0.0.1:" + NodeProcess.FreePort().ToString(CultureInfo.InvariantCulture);
 
     internal static string RepoRoot()
     {
@@ -208,7 +224,7 @@ public static class HttpSuite
         throw new InvalidOperationException("Run from inside the repository.");
     }
 
-    private sealed record Options(int Rounds, int Seconds, int Keys, int Threads, int Connections, string? Postgres, int[] ScaleCounts, bool TopologyOnly)
+    internal sealed record Options(int Rounds, int Seconds, int Keys, int Threads, int Connections, string? Postgres, int[] ScaleCounts, bool TopologyOnly, int[] HotPathKeys, bool HotPathOnly)
     {
         public TimeSpan Duration => TimeSpan.FromSeconds(Seconds);
 
@@ -220,7 +236,9 @@ public static class HttpSuite
                 Int("--rounds", 5), Int("--seconds", 5), Int("--keys", 10_000), Int("--threads", 2), Int("--connections", 32),
                 Get("--postgres") ?? Environment.GetEnvironmentVariable("KEYGRAINS_BENCH_POSTGRES"),
                 (Get("--scale") ?? "1000,100000,1000000").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
-                args.Contains("--topology-only"));
+                args.Contains("--topology-only"),
+                (Get("--hotpath-keys") ?? "1000,100000").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
+                args.Contains("--hotpath-only"));
         }
     }
 }

@@ -3,12 +3,15 @@ using KeyGrains.Benchmarks;
 
 // http: the HTTP scenarios, written to docs/benchmarks.md and docs/benchmarks.json
 //       (tests/KeyGrains.Benchmarks/run-http.sh installs what they need and runs them);
-// pg-verifier: the PostgreSQL-per-request baseline server the HTTP scenarios start;
+// pg-verifier, minimal, json-floor, redis-verifier: the baseline servers the HTTP scenarios start;
 // scale: the key-set scale scenario alone; cluster: the cluster topologies (run-cluster.sh); anything else: BenchmarkDotNet micro-benchmarks.
 return args.FirstOrDefault() switch
 {
     "http" => await HttpSuite.RunAsync(args[1..]),
     "pg-verifier" => await PgVerifier.RunAsync(args[1..]),
+    "minimal" => await Baselines.MinimalAsync(args[1..]),
+    "json-floor" => await Baselines.JsonFloorAsync(args[1..]),
+    "redis-verifier" => await Baselines.RedisVerifierAsync(args[1..]),
     "scale" => await ScaleSuite.RunAsync(args[1..]),
     "cluster" => await ClusterSuite.RunAsync(args[1..]),
     _ => Micro(args),

@@ -20,10 +20,8 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public static async Task<ServiceProcess> StartAsync(string dll, string url, IDictionary<string, string> environment, string logDirectory, string? readyPath = "/health/ready", params string[] args)
     {
-        var env = new Dictionary<string, string>(environment)
-        {
-            ["DOTNET_gcServer"] = "1",
-        };
+        var env = new Dictionary<string, string>(environment);
+        env.TryAdd("DOTNET_gcServer", "1");
         env.TryAdd("Logging__LogLevel__Default", "Warning");
         var name = Path.GetFileNameWithoutExtension(dll) + "-" + Guid.NewGuid().ToString("N")[..6];
         var service = new ServiceProcess(NodeProcess.Start(name, dll, args, env, logDirectory), url);

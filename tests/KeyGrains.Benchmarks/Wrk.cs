@@ -9,7 +9,7 @@ public sealed record LoadFigures(double RequestsPerSecond, double P50Ms, double 
 /// <summary>Runs Debian's wrk against a URL with the verify script and reads its figures.</summary>
 public static partial class Wrk
 {
-    public static async Task<LoadFigures> RunAsync(string url, string path, string keysFile, TimeSpan duration, int threads, int connections)
+    public static async Task<LoadFigures> RunAsync(string url, string path, string keysFile, TimeSpan duration, int threads, int connections, string method = "POST")
     {
         var info = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[]
@@ -24,6 +24,7 @@ public static partial class Wrk
 
         info.Environment["BENCH_PATH"] = path;
         info.Environment["BENCH_KEYS"] = keysFile;
+        info.Environment["BENCH_METHOD"] = method;
         using var process = Process.Start(info)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();

@@ -1,4 +1,5 @@
--- wrk script: POST /v1/keys/verify (or another path in env BENCH_PATH) with keys taken in turn
+-- wrk script: POST /v1/keys/verify (or another path in env BENCH_PATH; with BENCH_METHOD=GET, a GET
+-- presenting the key in X-API-Key, as a gateway asks /v1/auth) with keys taken in turn
 -- from the file in env BENCH_KEYS, one key per line; every thread starts at its own offset.
 local keys = {}
 local index = 0
@@ -17,9 +18,14 @@ function init(args)
   index = offset or 0
 end
 
+local method = os.getenv("BENCH_METHOD") or "POST"
+
 function request()
   index = index + 1
   local key = keys[(index % #keys) + 1]
+  if method == "GET" then
+    return wrk.format("GET", path, { ["X-API-Key"] = key })
+  end
   local body = '{"key":"' .. key .. '","ip":"127.0.0.1","permissions":["clusters:read"]}'
   return wrk.format("POST", path, { ["Content-Type"] = "application/json" }, body)
 end

@@ -41,6 +41,9 @@ public static class WebApiComposition
 
     public static WebApplication MapKeyGrainsWebApi(this WebApplication app)
     {
+        // First: the hot paths need none of the middleware below (see VerificationPath).
+        app.UseKeyGrainsVerificationPath();
+        app.UseRouting(); // here, not implicitly ahead of everything: the hot paths never match a route
         app.UseKeyGrainsSecurity();
         app.UseKeyGrainsProblems();
         app.UseAuthentication();

@@ -15,16 +15,29 @@ public static class JsonBody
     public const int MaxBytes = 65_536;
 
     /// <summary>A malformed body or member: the member at fault and a sentence, not the serializer's message, which names CLR types.</summary>
-    public static DomainException Malformed(JsonException e) =>
-        DomainException.Invalid(Member(e.Path), "The value is missing, malformed or of the wrong type.");
+    public static DomainException Malformed(JsonException e) => Malformed(Member(e.Path));
 
     public static DomainException Required() => DomainException.Invalid("body", "A JSON object is required.");
+
+    /// <summary>Reads one body from a reader positioned before its first token; throws what <see cref="Malformed"/> or <see cref="DomainException"/> gives.</summary>
+    public delegate T Parser<out T>(ref Utf8JsonReader json, HttpRequest request);
 
     /// <summary>
     /// The body as <typeparamref name="T"/>: at most 65,536 bytes (413), JSON (415, or 400 where the
     /// contract says "not JSON is 400"), and malformed JSON or wrong types as 400 naming the member.
     /// </summary>
-    public static async Task<T> ReadAsync<T>(HttpRequest request, bool wrongMediaTypeIs400 = false) where T : class
+    public static ValueTask<T> ReadAsync<T>(HttpRequest request, bool wrongMediaTypeIs400 = false) where T : class =>
+        ReadAsync(request, wrongMediaTypeIs400, static (ref json, request) =>
+        {
+            var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+            return JsonSerializer.Deserialize<T>(ref json, options) ?? throw Required();
+        });
+
+    /// <summary>
+    /// The body read by <paramref name="parse"/> straight from the request's buffers, under the same
+    /// rules; nothing is copied, and a body that arrives in many small reads is parsed once, whole.
+    /// </summary>
+    public static async ValueTask<T> ReadAsync<T>(HttpRequest request, bool wrongMediaTypeIs400, Parser<T> parse)
     {
         if (request.ContentLength > MaxBytes)
         {
@@ -50,7 +63,7 @@ public static class JsonBody
 
             try
             {
-                return buffer.IsEmpty ? throw Required() : Parse<T>(request, buffer, wrongMediaTypeIs400);
+                return buffer.IsEmpty ? throw Required() : Parse(request, buffer, wrongMediaTypeIs400, parse);
             }
             finally
             {
@@ -59,9 +72,13 @@ public static class JsonBody
         }
     }
 
-    private static T Parse<T>(HttpRequest request, ReadOnlySequence<byte> body, bool wrongMediaTypeIs400) where T : class
+    /// <summary>A member of the wrong type or malformed, by its name.</summary>
+    public static DomainException Malformed(string member) =>
+        DomainException.Invalid(member, "The value is missing, malformed or of the wrong type.");
+
+    private static T Parse<T>(HttpRequest request, ReadOnlySequence<byte> body, bool wrongMediaTypeIs400, Parser<T> parse)
     {
-        if (!request.HasJsonContentType())
+        if (!IsJson(request))
         {
             if (wrongMediaTypeIs400)
             {
@@ -71,12 +88,11 @@ public static class JsonBody
             throw new BadHttpRequestException("The body must be application/json.", StatusCodes.Status415UnsupportedMediaType);
         }
 
-        var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         try
         {
-            // The reader enforces the depth limit on members the serializer skips as well.
-            var json = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = options.MaxDepth });
-            return JsonSerializer.Deserialize<T>(ref json, options) ?? throw Required();
+            // The reader enforces the depth limit on members a parser skips as well.
+            var json = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = Security.SecurityComposition.MaxJsonDepth });
+            return parse(ref json, request);
         }
         catch (JsonException e)
         {
@@ -84,9 +100,18 @@ public static class JsonBody
         }
     }
 
+    /// <summary>The two spellings nearly every client sends are compared without parsing the header.</summary>
+    private static bool IsJson(HttpRequest request)
+    {
+        var type = request.ContentType;
+        return string.Equals(type, "application/json", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(type, "application/json; charset=utf-8", StringComparison.OrdinalIgnoreCase)
+            || request.HasJsonContentType();
+    }
+
     private static string Member(string? path) =>
         string.IsNullOrEmpty(path) || path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
 
-    private static BadHttpRequestException TooLarge() =>
+    public static BadHttpRequestException TooLarge() =>
         new("The request body is larger than 65,536 bytes.", StatusCodes.Status413PayloadTooLarge);
 }

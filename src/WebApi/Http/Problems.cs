@@ -72,6 +72,55 @@ public static class Problems
             .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }
 
+    /// <summary>
+    /// A problem answer written once, for refusals a hot path gives often: the same members the
+    /// problem-details service writes, less the trace id.
+    /// </summary>
+    public static byte[] Prepared(int status, string code, string detail)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            if (TypeFor(status) is { } type)
+            {
+                json.WriteString("type"u8, type);
+            }
+
+            json.WriteString("title"u8, TitleFor(status));
+            json.WriteNumber("status"u8, status);
+            json.WriteString("detail"u8, detail);
+            json.WriteString("code"u8, code);
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// For a path that runs outside the middleware (see <c>VerificationPath</c>): the exception
+    /// handler's answer, with the same mapping and the answer's headers kept.
+    /// </summary>
+    public static async Task AnswerExceptionAsync(HttpContext context, Exception exception)
+    {
+        if (context.Response.HasStarted)
+        {
+            throw new InvalidOperationException("The answer had started when the request failed.", exception);
+        }
+
+        context.Response.Clear();
+        await Security.SecurityHeaders.Apply(context);
+        foreach (var handler in context.RequestServices.GetServices<IExceptionHandler>())
+        {
+            if (await handler.TryHandleAsync(context, exception, context.RequestAborted))
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException("No exception handler answered.", exception);
+    }
+
     public static string TitleFor(int status) => status switch
     {
         400 => "The request is not valid.",
@@ -85,6 +134,14 @@ public static class Problems
         429 => "Too many requests.",
         503 => "The service is unavailable.",
         _ => "An error occurred.",
+    };
+
+    private static string? TypeFor(int status) => status switch
+    {
+        400 => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        401 => "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+        403 => "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+        _ => null,
     };
 
     /// <summary>The detail of an answer that has only its status (unknown route, wrong method, ...).</summary>

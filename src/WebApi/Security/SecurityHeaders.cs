@@ -13,7 +13,7 @@ public static class SecurityHeaders
             return next(context);
         });
 
-    private static Task Apply(HttpContext context)
+    internal static Task Apply(HttpContext context)
     {
         var headers = context.Response.Headers;
 

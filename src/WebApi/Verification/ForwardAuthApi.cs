@@ -49,7 +49,25 @@ public static class ForwardAuthApi
         return routes;
     }
 
+    // Refusals are as common as successes here (a gateway asks for every request), so their bodies are written once.
+    private static readonly byte[] Unauthorized = Problems.Prepared(StatusCodes.Status401Unauthorized, Problems.Unauthenticated, "A valid API key is required.");
+    private static readonly byte[] Forbidden = Problems.Prepared(StatusCodes.Status403Forbidden, Problems.Forbidden, "The key may not be used here.");
+
+    /// <summary>Answered by <see cref="VerificationPath"/> before any middleware; the endpoints above describe it.</summary>
     public static async Task Authenticate(HttpContext context)
+    {
+        await SecurityHeaders.Apply(context);
+        try
+        {
+            await AuthenticateAsync(context);
+        }
+        catch (Exception e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            await Problems.AnswerExceptionAsync(context, e);
+        }
+    }
+
+    private static async Task AuthenticateAsync(HttpContext context)
     {
         var request = context.Request;
         var permissions = request.Query["permission"];
@@ -85,7 +103,7 @@ public static class ForwardAuthApi
         {
             headers[KeyIdHeader] = result.KeyId;
             headers[OrgIdHeader] = result.OrgId;
-            headers[RolesHeader] = result.Roles is { } roles ? string.Join(',', roles) : string.Empty;
+            headers[RolesHeader] = result.RolesText();
             context.Response.StatusCode = StatusCodes.Status200OK;
             return;
         }
@@ -100,7 +118,7 @@ public static class ForwardAuthApi
         // A refusal names no organization: only the code, which the presenter could learn anyway.
         if (!exhausted && result.Code is VerifyCode.IpNotAllowed or VerifyCode.InsufficientPermissions)
         {
-            await Problems.WriteAsync(context, StatusCodes.Status403Forbidden, Problems.Forbidden, "The key may not be used here.");
+            await WriteAsync(context, StatusCodes.Status403Forbidden, Forbidden);
             return;
         }
 
@@ -111,7 +129,16 @@ public static class ForwardAuthApi
         }
 
         headers.WWWAuthenticate = "Bearer";
-        await Problems.WriteAsync(context, StatusCodes.Status401Unauthorized, Problems.Unauthenticated, "A valid API key is required.");
+        await WriteAsync(context, StatusCodes.Status401Unauthorized, Unauthorized);
+    }
+
+    private static Task WriteAsync(HttpContext context, int status, byte[] problem)
+    {
+        var response = context.Response;
+        response.StatusCode = status;
+        response.ContentType = "application/problem+json";
+        response.ContentLength = problem.Length;
+        return response.Body.WriteAsync(problem, 0, problem.Length, context.RequestAborted);
     }
 
     /// <summary>

@@ -25,8 +25,10 @@ internal sealed class VerificationModel
                 : new IPNetwork(IPAddress.IPv6None, 128);
         }
 
-        // Only the common answer is kept; the refusals are rare enough to build when they happen.
+        // Only the common answer is kept, with its JSON written now rather than on a request;
+        // the refusals are rare enough to build when they happen.
         _valid = Answer(VerifyCode.Valid);
+        _valid.Utf8Json();
     }
 
     public KeyRecord Record => _record;

@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace KeyGrains.Benchmarks;
+
+/// <summary>
+/// The hot path against the floors it cannot beat and the verifier a team writes instead, each
+/// server its own process on the same cores: a minimal Kestrel endpoint, the JSON floor (parse,
+/// SHA-256, answer; no lookup), a Redis-per-request verifier, and one co-hosted KeyGrains node
+/// (server GC, and the same node with workstation GC and with non-concurrent server GC, so the
+/// choice is measured, not assumed). Bytes allocated per request come from the node's own
+/// <c>dotnet.gc.heap.total_allocated</c> before and after each round.
+/// </summary>
+internal static partial class HotPathSuite
+{
+    public const string Begin = "<!-- hot-path: written by HotPathSuite -->";
+    public const string End = "<!-- /hot-path -->";
+
+    public static async Task<string> RunAsync(HttpSuite.Options o, string self, string webApi, string work, int[] keyCounts)
+    {
+        var report = new Report(o.Rounds, o.Seconds, o.Connections, o.Threads);
+        var redisPort = Testing.NodeProcess.FreePort();
+        await using var redis = await RedisServer.StartAsync(redisPort, work);
+        var redisEndpoint = "127.0.0.1:" + redisPort.ToString(CultureInfo.InvariantCulture);
+        var minimalUrl = HttpSuite.Url();
+        var floorUrl = HttpSuite.Url();
+        var redisUrl = HttpSuite.Url();
+        await using var minimal = await ServiceProcess.StartAsync(self, minimalUrl, new Dictionary<string, string>(), work, "/", "minimal", "--urls", minimalUrl);
+        await using var floor = await ServiceProcess.StartAsync(self, floorUrl, new Dictionary<string, string>(), work, null, "json-floor", "--urls", floorUrl);
+        await using var verifier = await ServiceProcess.StartAsync(self, redisUrl, new Dictionary<string, string> { ["Redis"] = redisEndpoint }, work, null, "redis-verifier", "--urls", redisUrl);
+        var allocations = new StringBuilder();
+        foreach (var count in keyCounts)
+        {
+            var db = Path.Combine(work, "hotpath-" + count.ToString(CultureInfo.InvariantCulture), "keygrains.db");
+            await using var api = await HttpSuite.StartWebApiAsync(webApi, work, HttpSuite.Env(("Storage__SqlitePath", db)));
+            var keys = await BenchmarkClient.SeedAsync(api.Url, count);
+            var keysFile = Path.Combine(work, $"hotpath-{count}.txt");
+            await File.WriteAllLinesAsync(keysFile, keys);
+            await BenchmarkClient.EnsureValidAsync(api.Url, keys);
+            await Baselines.SeedRedisAsync(redisEndpoint, keys);
+            await BenchmarkClient.WaitPostAsync(redisUrl + "/v1/keys/verify", keys[0]);
+            await BenchmarkClient.WaitPostAsync(floorUrl + "/v1/keys/verify", keys[0]);
+
+            // The GC variants only at the smaller set: the choice does not depend on the key count.
+            var variants = new List<ServiceProcess>();
+            if (count == keyCounts[0])
+            {
+                foreach (var gc in new[] { ("DOTNET_gcServer", "0"), ("DOTNET_gcConcurrent", "0") })
+                {
+                    var variant = await HttpSuite.StartWebApiAsync(webApi, work, HttpSuite.Env(("Storage__SqlitePath", db + "." + gc.Item1), gc));
+                    variants.Add(variant);
+                    await File.WriteAllLinesAsync(keysFile + "." + gc.Item1, await BenchmarkClient.SeedAsync(variant.Url, count));
+                }
+            }
+
+            try
+            {
+                var bytes = new Dictionary<string, List<double>> { ["verify"] = [], ["auth"] = [] };
+                Func<Task<LoadFigures>> Measured(string side, Func<Task<LoadFigures>> run) => async () =>
+                {
+                    var before = await AllocatedAsync(api.Url);
+                    var figures = await run();
+                    var after = await AllocatedAsync(api.Url);
+                    bytes[side].Add((after - before) / Math.Max(1.0, figures.RequestsPerSecond * o.Seconds));
+                    return figures;
+                };
+
+                (string, Func<Task<LoadFigures>>)[] sides =
+                [
+                    ("minimal", () => Wrk.RunAsync(minimalUrl, "/", keysFile, o.Duration, o.Threads, o.Connections, "GET")),
+                    ("floor", () => Wrk.RunAsync(floorUrl, "/v1/keys/verify", keysFile, o.Duration, o.Threads, o.Connections)),
+                    ("redis", () => Wrk.RunAsync(redisUrl, "/v1/keys/verify", keysFile, o.Duration, o.Threads, o.Connections)),
+                    ("verify", Measured("verify", () => Wrk.RunAsync(api.Url, "/v1/keys/verify", keysFile, o.Duration, o.Threads, o.Connections))),
+                    ("auth", Measured("auth", () => Wrk.RunAsync(api.Url, "/v1/auth?permission=clusters:read", keysFile, o.Duration, o.Threads, o.Connections, "GET"))),
+                    .. variants.Select((v, i) => ($"gc-{i}", (Func<Task<LoadFigures>>)(() =>
+                        Wrk.RunAsync(v.Url, "/v1/keys/verify", keysFile + "." + (i == 0 ? "DOTNET_gcServer" : "DOTNET_gcConcurrent"), o.Duration, o.Threads, o.Connections)))),
+                ];
+                var r = await HttpSuite.AlternateAsync(o, sides);
+                var n = count.ToString("N0", CultureInfo.InvariantCulture);
+                report.Add($"H. Minimal Kestrel endpoint, GET \"ok\" (baseline), {n} keys", r["minimal"], null, null);
+                report.Add($"H. JSON floor: parse, SHA-256, answer (baseline), {n} keys", r["floor"], null, null);
+                report.Add($"H. Redis-per-request verifier (baseline), {n} keys", r["redis"], null, null);
+                report.Add($"H. KeyGrains verify vs the JSON floor, {n} keys", r["verify"], r["floor"], "JSON floor");
+                report.Add($"H. KeyGrains verify vs the Redis verifier, {n} keys", r["verify"], r["redis"], "Redis verifier");
+                report.Add($"H. KeyGrains verify vs the minimal endpoint, {n} keys", r["verify"], r["minimal"], "minimal endpoint");
+                report.Add($"H. KeyGrains GET /v1/auth vs the minimal endpoint, {n} keys", r["auth"], r["minimal"], "minimal endpoint");
+                if (r.ContainsKey("gc-0"))
+                {
+                    report.Add($"H. KeyGrains verify, workstation GC, {n} keys", r["gc-0"], r["verify"], "server GC");
+                    report.Add($"H. KeyGrains verify, server GC not concurrent, {n} keys", r["gc-1"], r["verify"], "server GC");
+                }
+
+                allocations.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {n} | {Median(bytes["verify"]):F0} | {Median(bytes["auth"]):F0} |");
+            }
+            finally
+            {
+                foreach (var variant in variants)
+                {
+                    await variant.DisposeAsync();
+                }
+            }
+        }
+
+        var md = new StringBuilder();
+        md.AppendLine(Begin).AppendLine("## The hot path against its floors").AppendLine();
+        md.AppendLine("Written by `tests/KeyGrains.Benchmarks/run-http.sh --hotpath-only` (or the full run). Every server is its own");
+        md.AppendLine("process on the same 2 cores: the minimal endpoint, the JSON floor and the Redis verifier are modes of the");
+        md.AppendLine("benchmark program (`Baselines.cs`); KeyGrains is one co-hosted node on SQLite. Targets: verify ≥ 1.0× the JSON");
+        md.AppendLine("floor and ≥ 1.6× the Redis verifier with a p99 ≤ 1.5× the minimal endpoint's; `/v1/auth` ≥ 0.8× the minimal endpoint.");
+        md.AppendLine();
+        var table = report.ToMarkdown();
+        md.Append(table[table.IndexOf("| scenario", StringComparison.Ordinal)..table.IndexOf("\n\n| latency", StringComparison.Ordinal)]).AppendLine().AppendLine();
+        md.AppendLine("Bytes allocated per request by the KeyGrains node (its `dotnet.gc.heap.total_allocated` before and after");
+        md.AppendLine("each round, over the round's requests; the median of the rounds; background work included):").AppendLine();
+        md.AppendLine("| keys | verify bytes/request | /v1/auth bytes/request |").AppendLine("| ---: | ---: | ---: |");
+        md.Append(allocations).AppendLine(End);
+        return md.ToString();
+    }
+
+    /// <summary>Puts <paramref name="section"/> in place of the one the file has, or at its end.</summary>
+    public static string Splice(string document, string section)
+    {
+        var begin = document.IndexOf(Begin, StringComparison.Ordinal);
+        var end = document.IndexOf(End, StringComparison.Ordinal);
+        return begin >= 0 && end > begin
+            ? document[..begin] + section.TrimEnd('\n') + document[(end + End.Length)..]
+            : document.TrimEnd('\n') + "\n\n" + section;
+    }
+
+    private static async Task<double> AllocatedAsync(string url)
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(url + "/metrics");
+        var m = Allocated().Match(text);
+        return m.Success ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
+    }
+
+    [GeneratedRegex(@"^dotnet_gc_heap_total_allocated_bytes(?:_total)?(?:\{[^}]*\})? ([\d.eE+]+)", RegexOptions.Multiline)]
+    private static partial Regex Allocated();
+}
