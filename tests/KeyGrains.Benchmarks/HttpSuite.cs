@@ -169,14 +169,10 @@ public static class HttpSuite
     }
 
     /// <summary>Runs each side once per round, in an order that rotates, after one warm-up each.</summary>
-<<<<<<< HEAD
-    private static Task<Dictionary<string, List<LoadFigures>>> AlternateAsync(Options o, (string Name, Func<Task<LoadFigures>> Run)[] sides) =>
+    internal static Task<Dictionary<string, List<LoadFigures>>> AlternateAsync(Options o, (string Name, Func<Task<LoadFigures>> Run)[] sides) =>
         AlternateAsync(o.Rounds, sides);
 
     internal static async Task<Dictionary<string, List<LoadFigures>>> AlternateAsync(int rounds, (string Name, Func<Task<LoadFigures>> Run)[] sides)
-=======
-    internal static async Task<Dictionary<string, List<LoadFigures>>> AlternateAsync(Options o, (string Name, Func<Task<LoadFigures>> Run)[] sides)
->>>>>>> hotpath
     {
         var results = sides.ToDictionary(s => s.Name, _ => new List<LoadFigures>());
         foreach (var side in sides)
