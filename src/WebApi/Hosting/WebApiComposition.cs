@@ -3,6 +3,7 @@ using KeyGrains.WebApi.Apis;
 using KeyGrains.WebApi.Auth;
 using KeyGrains.WebApi.Http;
 using KeyGrains.WebApi.Observability;
+using KeyGrains.WebApi.Regions;
 using KeyGrains.WebApi.Security;
 using KeyGrains.WebApi.Verification;
 
@@ -24,6 +25,7 @@ public static class WebApiComposition
         builder.AddKeyGrainsSecurity();
         builder.AddKeyGrainsOrleans();
         builder.AddKeyGrainsObservability();
+        builder.AddKeyGrainsRegions();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase, allowIntegerValues: false));
@@ -43,6 +45,7 @@ public static class WebApiComposition
     {
         app.UseKeyGrainsSecurity();
         app.UseKeyGrainsProblems();
+        app.UseKeyGrainsRegions();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseKeyGrainsObservability();
@@ -52,6 +55,7 @@ public static class WebApiComposition
         app.MapVerifyApi();
         app.MapForwardAuthApi();
         app.MapAuditApi();
+        app.MapRegionsApi();
         app.MapKeyGrainsHealth();
         app.MapKeyGrainsOpenApi();
         app.MapConsole();
