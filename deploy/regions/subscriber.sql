@@ -9,11 +9,13 @@ ALTER TABLE orleans_grain_state REPLICA IDENTITY FULL;
 
 -- Tells the region's silos which grain a replicated row belongs to (Regions/ReplicatedChanges.cs).
 CREATE OR REPLACE FUNCTION kg_notify_replicated() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    r orleans_grain_state;
 BEGIN
-    IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
-    PERFORM pg_notify('keygrains_replicated', r.grain_type || ':' || coalesce(r.grain_id_ext, ''));
+    -- Replication workers run with an empty search_path: nothing here may name a table or type unqualified.
+    IF TG_OP = 'DELETE' THEN
+        PERFORM pg_notify('keygrains_replicated', OLD.grain_type || ':' || coalesce(OLD.grain_id_ext, ''));
+    ELSE
+        PERFORM pg_notify('keygrains_replicated', NEW.grain_type || ':' || coalesce(NEW.grain_id_ext, ''));
+    END IF;
     RETURN NULL;
 END
 $$;
