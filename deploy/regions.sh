@@ -14,7 +14,8 @@
 # Writes ${KG_REGIONS_DIR:-/tmp/keygrains-regions}/regions.json. Settings: KG_REGIONS_DIR,
 # KG_REGIONS_PG_PORT (55440: region i's PostgreSQL is +i), KG_REGIONS_HTTP_PORT (5180: web API +i),
 # KG_REGIONS_SILO_PORT (11300), KG_REGIONS_GATEWAY_PORT (30300), KG_CONFIGURATION (Release).
-# Any Regions__*, Verification__* or other setting in the environment reaches every web API.
+# Any Regions__*, Verification__* or other setting in the environment reaches every web API; a file
+# KG_REGIONS_DIR/NAME.env (lines of `export X=Y`) adds settings for region NAME alone.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -64,6 +65,8 @@ start_pg() {
   pg "$name" start >/dev/null
   if [[ "$(sql "$name" -c 'SHOW wal_level')" != logical ]]; then
     sql "$name" -c "ALTER SYSTEM SET wal_level = logical" >/dev/null
+    # A subscription enabled again (heal) restarts its worker after this, not after the default 5 s.
+    sql "$name" -c "ALTER SYSTEM SET wal_retrieve_retry_interval = '200ms'" >/dev/null
     pg "$name" stop
     pg "$name" start >/dev/null
   fi
@@ -84,6 +87,8 @@ start_web() {
     export Regions__Name="$name" Regions__Primary="$p"
     if [[ "$name" != "$p" ]]; then export Regions__PrimaryUrl="$(url "$p")"; else unset Regions__PrimaryUrl; fi
     export DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
+    # shellcheck disable=SC1090
+    [[ -f "$state/$name.env" ]] && source "$state/$name.env"
     cd "$state"
     setsid nohup dotnet "$web_dll" --urls "$(url "$name")" >>"$state/$name.log" 2>&1 </dev/null &
     echo $! >"$state/$name.pid"
