@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "http" => await HttpSuite.RunAsync(args[1..]),
     "pg-verifier" => await PgVerifier.RunAsync(args[1..]),
     "scale" => await ScaleSuite.RunAsync(args[1..]),
+    "regions" => await RegionsSuite.RunAsync(args[1..]),
     _ => Micro(args),
 };
 

@@ -3,11 +3,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Xunit.Abstractions;
 
 namespace KeyGrains.Regions.Tests;
 
 [TestCaseOrderer(StepOrder.Name, "KeyGrains.Regions.Tests")]
-public sealed class RegionTests(Regions regions) : IClassFixture<Regions>
+public sealed class RegionTests(Regions regions, ITestOutputHelper output) : IClassFixture<Regions>
 {
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(1);
 
@@ -45,6 +46,7 @@ public sealed class RegionTests(Regions regions) : IClassFixture<Regions>
 
         lags.Sort();
         var p99 = lags[(int)Math.Ceiling(lags.Count * 0.99) - 1];
+        output.WriteLine($"revocation seen in the replica: median {lags[100].TotalMilliseconds:F0} ms, p99 {p99.TotalMilliseconds:F0} ms, max {lags[^1].TotalMilliseconds:F0} ms");
         Assert.Equal(200, lags.Count);
         Assert.True(p99 <= Budget, $"p99 {p99.TotalMilliseconds:F0} ms, median {lags[100].TotalMilliseconds:F0} ms, max {lags[^1].TotalMilliseconds:F0} ms");
     }
@@ -88,6 +90,7 @@ public sealed class RegionTests(Regions regions) : IClassFixture<Regions>
 
         await regions.RunAsync("heal", "b");
         var lag = await regions.TimeUntilAsync("b", key, "VALID", TimeSpan.FromSeconds(10), Stopwatch.GetTimestamp());
+        output.WriteLine($"a key made while partitioned verified {lag?.TotalMilliseconds:F0} ms after heal");
         Assert.True(lag <= Budget * 2, $"the key verified {lag?.TotalMilliseconds:F0} ms after heal");
     }
 

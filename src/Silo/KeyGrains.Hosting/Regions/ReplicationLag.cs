@@ -94,7 +94,7 @@ public sealed class ReplicationLag : BackgroundService
         await connection.OpenAsync(stop);
         // A replica's subscription names itself in application_name as "<region> <url>" (deploy/regions.sh).
         await using var read = new NpgsqlCommand(
-            "SELECT application_name, state = 'streaming', extract(epoch FROM coalesce(replay_lag, interval '0'))::float8 " +
+            "SELECT application_name, state IN ('catchup', 'streaming'), extract(epoch FROM coalesce(replay_lag, interval '0'))::float8 " +
             "FROM pg_stat_replication WHERE application_name LIKE 'kg-region %' ORDER BY 1", connection);
         var subscribers = new List<Subscriber>();
         await using var rows = await read.ExecuteReaderAsync(stop);
