@@ -14,6 +14,7 @@ return args.FirstOrDefault() switch
     "redis-verifier" => await Baselines.RedisVerifierAsync(args[1..]),
     "scale" => await ScaleSuite.RunAsync(args[1..]),
     "cluster" => await ClusterSuite.RunAsync(args[1..]),
+    "regions" => await RegionsSuite.RunAsync(args[1..]),
     _ => Micro(args),
 };
 

@@ -1,4 +1,5 @@
 using KeyGrains.Hosting.Observability;
+using KeyGrains.Hosting.Regions;
 using KeyGrains.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -29,7 +30,9 @@ public static class KeyGrainsSiloExtensions
         silo.Services.AddKeyGrainsTuning(configuration);
         silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
         silo.AddKeyGrainsObservability(configuration);
-        return silo.AddKeyGrainsClustering(node, configuration).UseKeyGrainsTls(node.Orleans.Tls).AddKeyGrainsStorage(node);
+        var region = silo.Services.AddKeyGrainsRegion(configuration);
+        return silo.AddKeyGrainsClustering(node, configuration).UseKeyGrainsTls(node.Orleans.Tls)
+            .AddKeyGrainsStorage(node, region).AddKeyGrainsRegionNode(region, node);
     }
 
     private static ISiloBuilder AddKeyGrainsClustering(this ISiloBuilder silo, KeyGrainsSiloOptions node, IConfiguration configuration)
@@ -54,7 +57,7 @@ public static class KeyGrainsSiloExtensions
     /// Registers the <see cref="GrainStorage.Name"/> grain storage alone, for hosts that bring their own
     /// clustering (the test cluster does).
     /// </summary>
-    public static ISiloBuilder AddKeyGrainsStorage(this ISiloBuilder silo, KeyGrainsSiloOptions node)
+    public static ISiloBuilder AddKeyGrainsStorage(this ISiloBuilder silo, KeyGrainsSiloOptions node, RegionOptions? region = null)
     {
         switch (node.Storage.Provider)
         {
@@ -62,7 +65,8 @@ public static class KeyGrainsSiloExtensions
                 return silo.AddMemoryGrainStorage(GrainStorage.Name);
             case StorageProvider.Postgres:
                 var postgres = node.ConnectionStrings.Postgres!;
-                return silo.AddAdoNetGrainStorage(GrainStorage.Name, options => options
+                // In a replica region the grains' storage wraps this one (Regions/RegionSetup.cs).
+                return silo.AddAdoNetGrainStorage(RegionSetup.StorageName(region ?? new()), options => options
                     .Configure<Serializer>((o, serializer) => Configure(o, PostgresInvariant, postgres, serializer)));
             default:
                 var connectionString = SqliteConnectionString(node.Storage.SqlitePath);

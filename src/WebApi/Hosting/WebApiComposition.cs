@@ -3,6 +3,7 @@ using KeyGrains.WebApi.Apis;
 using KeyGrains.WebApi.Auth;
 using KeyGrains.WebApi.Http;
 using KeyGrains.WebApi.Observability;
+using KeyGrains.WebApi.Regions;
 using KeyGrains.WebApi.Security;
 using KeyGrains.WebApi.Verification;
 
@@ -24,6 +25,7 @@ public static class WebApiComposition
         builder.AddKeyGrainsSecurity();
         builder.AddKeyGrainsOrleans();
         builder.AddKeyGrainsObservability();
+        builder.AddKeyGrainsRegions();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase, allowIntegerValues: false));
@@ -46,6 +48,7 @@ public static class WebApiComposition
         app.UseRouting(); // here, not implicitly ahead of everything: the hot paths never match a route
         app.UseKeyGrainsSecurity();
         app.UseKeyGrainsProblems();
+        app.UseKeyGrainsRegions();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseKeyGrainsObservability();
@@ -55,6 +58,7 @@ public static class WebApiComposition
         app.MapVerifyApi();
         app.MapForwardAuthApi();
         app.MapAuditApi();
+        app.MapRegionsApi();
         app.MapKeyGrainsHealth();
         app.MapKeyGrainsOpenApi();
         app.MapConsole();

@@ -38,6 +38,11 @@ public sealed class ReplicaRegistryGrain(
         state.State.LeasesEndBy = null;
         await state.WriteStateAsync(cancellationToken);
         this.RegisterGrainTimer(Prune, new GrainTimerCreationOptions(_lease, _lease) { KeepAlive = true });
+
+        // Never collected for idleness: a successor would not know the nodes, and every node would
+        // have to drop its copies and join again. Renewals alone may come less often than a short
+        // collection age.
+        DelayDeactivation(TimeSpan.MaxValue);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
