@@ -43,12 +43,15 @@ public static class WebApiComposition
 
     public static WebApplication MapKeyGrainsWebApi(this WebApplication app)
     {
-        // First: the hot paths need none of the middleware below (see VerificationPath).
+        // First, even ahead of the hot paths: every answer names its region, a replica forwards admin
+        // writes, and a stale replica refuses to verify.
+        app.UseKeyGrainsRegions();
+
+        // Then the hot paths, which need none of the middleware below (see VerificationPath).
         app.UseKeyGrainsVerificationPath();
         app.UseRouting(); // here, not implicitly ahead of everything: the hot paths never match a route
         app.UseKeyGrainsSecurity();
         app.UseKeyGrainsProblems();
-        app.UseKeyGrainsRegions();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseKeyGrainsObservability();
