@@ -78,6 +78,31 @@ public sealed class RegionTests(Regions regions, ITestOutputHelper output) : ICl
     }
 
     [Fact, Step(3)]
+    public async Task LastUse_InAReplica_ReachesThePrimary_AndComesBackWithReplication()
+    {
+        var (org, id, key) = await regions.NewKeyAsync();
+        Assert.NotNull(await regions.TimeUntilAsync("b", key, "VALID", TimeSpan.FromSeconds(10), Stopwatch.GetTimestamp()));
+
+        // Used only in the replica: its node reports to the primary, whose organization writes it,
+        // and the write replicates back.
+        foreach (var region in new[] { "a", "b" })
+        {
+            var since = Stopwatch.GetTimestamp();
+            while (true)
+            {
+                var answer = await regions[region].GetFromJsonAsync<JsonElement>($"/v1/orgs/{org}/keys/{id}");
+                if (answer.GetProperty("lastUsedAt").ValueKind == JsonValueKind.String)
+                {
+                    break;
+                }
+
+                Assert.True(Stopwatch.GetElapsedTime(since) < TimeSpan.FromSeconds(15), $"lastUsedAt never reached region {region}");
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    [Fact, Step(4)]
     public async Task KeysCreated_WhileAReplicaIsPartitioned_VerifyThere_WithinTheBudget_AfterHeal()
     {
         var (org, _, _) = await regions.NewKeyAsync();
@@ -94,7 +119,7 @@ public sealed class RegionTests(Regions regions, ITestOutputHelper output) : ICl
         Assert.True(lag <= Budget * 2, $"the key verified {lag?.TotalMilliseconds:F0} ms after heal");
     }
 
-    [Fact, Step(4)]
+    [Fact, Step(5)]
     public async Task AReplicaPastMaxStaleness_Answers503_AndServesWhenItsPolicyIsServe()
     {
         var (_, _, key) = await regions.NewKeyAsync();
@@ -118,7 +143,7 @@ public sealed class RegionTests(Regions regions, ITestOutputHelper output) : ICl
         Assert.Equal(HttpStatusCode.OK, (await regions["b"].GetAsync("/health/ready")).StatusCode);
     }
 
-    [Fact, Step(5)]
+    [Fact, Step(6)]
     public async Task Replication_StillFlows_AfterTheScenarios_RanAgainstTheReplicas()
     {
         var (_, _, key) = await regions.NewKeyAsync();
@@ -132,7 +157,7 @@ public sealed class RegionTests(Regions regions, ITestOutputHelper output) : ICl
         Assert.All(listed.GetProperty("items").EnumerateArray(), r => Assert.True(r.GetProperty("connected").GetBoolean()));
     }
 
-    [Fact, Step(6)]
+    [Fact, Step(7)]
     public async Task Promotion_MakesTheReplicaTheWriter_AndTheOtherReplicaFollowsIt()
     {
         var (org, _, key) = await regions.NewKeyAsync();

@@ -57,6 +57,8 @@ public sealed class Regions : IAsyncLifetime
         };
         start.Environment["KG_REGIONS_DIR"] = Dir;
         start.Environment["Regions__MaxStaleness"] = MaxStaleness.ToString();
+        // Last use reported each second, not each minute, so a test can wait for it.
+        start.Environment["Authority__LastUseReportPeriod"] = "00:00:01";
         // Ports of their own, so a developer's `regions.sh up` beside the tests keeps running.
         start.Environment["KG_REGIONS_PG_PORT"] = "55460";
         start.Environment["KG_REGIONS_HTTP_PORT"] = "5200";

@@ -16,7 +16,17 @@ public static class RegionsApi
             .WithName("ListRegions")
             .WithSummary("The primary region and the replica regions this region knows of")
             .WithDescription("In a replica region: itself (its copy's age as `replicationLagMs`) and the primary. In the primary: itself and the replicas streaming from it.");
+
+        // Between regions only: a replica's nodes report where its keys were used (PrimaryLastUse).
+        routes.MapPost("/v1/regions/last-use", TakeLastUse).RequireAuthorization(KeyGrainsAuthorization.Operator).ExcludeFromDescription();
         return routes;
+    }
+
+    /// <summary>Hands each organization its keys' last use, as this region's own nodes do.</summary>
+    public static NoContent TakeLastUse(Dictionary<string, Dictionary<string, DateTimeOffset>> byOrg, KeyGrains.Keys.ILastUseSink organizations)
+    {
+        organizations.Report(byOrg);
+        return TypedResults.NoContent();
     }
 
     public static Ok<RegionList> List(HttpRequest request, IOptions<RegionOptions> options, ReplicationLag replication)

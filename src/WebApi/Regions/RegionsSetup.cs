@@ -1,4 +1,5 @@
 using KeyGrains.Hosting.Regions;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,12 @@ public static class RegionsSetup
             c.Timeout = TimeSpan.FromSeconds(10);
         });
         builder.Services.AddHealthChecks().AddCheck<StalenessCheck>("region", tags: ["ready"]);
+        if (region.IsReplica)
+        {
+            // Its organizations are read-only: the keys' last use goes to the primary's.
+            builder.Services.Replace(ServiceDescriptor.Singleton<KeyGrains.Keys.ILastUseSink, PrimaryLastUse>());
+        }
+
         return builder;
     }
 

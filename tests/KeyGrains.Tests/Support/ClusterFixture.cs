@@ -38,7 +38,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         Node = new NodeReplicas(Client, new AuthorityClock(Clock), TimeProvider.System, Options.Create(Replicas));
         _keeper = new ReplicaLeaseKeeper(Node, Client, TimeProvider.System, NullLogger<ReplicaLeaseKeeper>.Instance);
         await _keeper.StartAsync(default);
-        _lastUse = new KeyGrains.Keys.LastUseReporter(Node, Client, Options.Create(new AuthorityOptions { LastUseReportPeriod = LastUseReportPeriod }), NullLogger<KeyGrains.Keys.LastUseReporter>.Instance);
+        _lastUse = new KeyGrains.Keys.LastUseReporter(Node, new KeyGrains.Keys.OrganizationLastUse(Client), Options.Create(new AuthorityOptions { LastUseReportPeriod = LastUseReportPeriod }), NullLogger<KeyGrains.Keys.LastUseReporter>.Instance);
         await _lastUse.StartAsync(default);
         while (!Node.Leased)
         {

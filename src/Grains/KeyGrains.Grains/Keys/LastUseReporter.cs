@@ -6,10 +6,10 @@ using Microsoft.Extensions.Options;
 namespace KeyGrains.Keys;
 
 /// <summary>
-/// Once a period (a minute by default), tells each organization when its keys last verified on this
-/// node, in one one-way call per organization. Verification itself never writes or calls out.
+/// Once a period (a minute by default), tells organizations when their keys last verified on this
+/// node, through the <see cref="ILastUseSink"/>. Verification itself never writes or calls out.
 /// </summary>
-internal sealed class LastUseReporter(NodeReplicas replicas, IGrainFactory grains, IOptions<AuthorityOptions> options, ILogger<LastUseReporter> logger)
+internal sealed class LastUseReporter(NodeReplicas replicas, ILastUseSink sink, IOptions<AuthorityOptions> options, ILogger<LastUseReporter> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -50,9 +50,9 @@ internal sealed class LastUseReporter(NodeReplicas replicas, IGrainFactory grain
                 }
             }
 
-            foreach (var (orgId, uses) in byOrg)
+            if (byOrg.Count > 0)
             {
-                grains.GetGrain<IOrganizationGrain>(orgId).ReportLastUsed(uses).Ignore();
+                sink.Report(byOrg);
             }
         }
         catch (Exception ex)

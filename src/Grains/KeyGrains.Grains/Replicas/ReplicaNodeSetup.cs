@@ -18,6 +18,7 @@ public static class ReplicaNodeSetup
         services.AddValidatedOptions<AuthorityOptions, AuthorityOptionsValidator>(configuration.GetSection(AuthorityOptions.Section));
         services.TryAddSingleton<NodeReplicas>();
         services.AddHostedService<ReplicaLeaseKeeper>();
+        services.TryAddSingleton<ILastUseSink, OrganizationLastUse>();
         services.AddHostedService<LastUseReporter>();
         return services;
     }
