@@ -133,6 +133,23 @@ public sealed class NodeReplicasTests(ClusterFixture fx)
     }
 
     [Fact]
+    public async Task DroppingEveryCopyEverywhere_LeavesTheNodeAskingAgain_AtTheVersionsItHeardOf()
+    {
+        var org = await fx.NewOrgAsync();
+        var key = await org.CreateKey(Viewer, Caller.Operator());
+        Assert.Equal(VerifyCode.Valid, (await VerifyAsync(key.Secret)).Code);
+        Assert.NotNull(FromCopy(key.Secret));
+        var version = Replica(key.Key.Id).Version;
+
+        await CopyDrops.DropAllEverywhereAsync(fx.Client, ClusterFixture.Replicas.ConfirmTimeout);
+
+        Assert.Null(FromCopy(key.Secret));
+        Assert.Equal(version, Replica(key.Key.Id).Version);
+        Assert.Equal(VerifyCode.Valid, (await VerifyAsync(key.Secret)).Code);
+        Assert.Equal(VerifyCode.Valid, FromCopy(key.Secret)?.Code);
+    }
+
+    [Fact]
     public async Task ASecretPresentedOnlyToACopy_CountsAsUsedWhenTheKeyRotatesAgain()
     {
         var org = await fx.NewOrgAsync();
@@ -188,6 +205,8 @@ public sealed class NodeReplicasTests(ClusterFixture fx)
             Asked = true;
             return new TaskCompletionSource().Task;
         }
+
+        public Task DropAll() => new TaskCompletionSource().Task;
 
         public Task<bool> WasPresented(string keyId, byte[] secretHash) => new TaskCompletionSource<bool>().Task;
     }

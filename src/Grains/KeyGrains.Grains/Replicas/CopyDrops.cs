@@ -9,16 +9,18 @@ public static class CopyDrops
     /// their leases have run out (they are expelled, so they cannot renew). It throws only when the
     /// registry cannot be reached: then nobody can say which leases run, and the change is not acknowledged.
     /// </summary>
-    public static async Task DropEverywhereAsync(IGrainFactory grains, KeyVersion[] keys, TimeSpan confirmTimeout)
-    {
-        if (keys.Length == 0)
-        {
-            return;
-        }
+    public static Task DropEverywhereAsync(IGrainFactory grains, KeyVersion[] keys, TimeSpan confirmTimeout) =>
+        keys.Length == 0 ? Task.CompletedTask : TellEveryNodeAsync(grains, node => node.Drop(keys), confirmTimeout);
 
+    /// <summary>As <see cref="DropEverywhereAsync"/>, for every key: changes may have been missed (a replica region that lost its feed of them).</summary>
+    public static Task DropAllEverywhereAsync(IGrainFactory grains, TimeSpan confirmTimeout) =>
+        TellEveryNodeAsync(grains, node => node.DropAll(), confirmTimeout);
+
+    private static async Task TellEveryNodeAsync(IGrainFactory grains, Func<IReplicaNode, Task> tell, TimeSpan confirmTimeout)
+    {
         var registry = grains.GetGrain<IReplicaRegistry>(0);
         var holders = await registry.GetHolders();
-        var confirmed = await Task.WhenAll(holders.Nodes.Select(h => ConfirmAsync(h.Node, keys, confirmTimeout)));
+        var confirmed = await Task.WhenAll(holders.Nodes.Select(h => ConfirmAsync(tell(h.Node), confirmTimeout)));
         var wait = holders.UnknownLeasesEndIn;
         var silent = holders.Nodes.Where((_, i) => !confirmed[i]).Select(h => h.NodeId).ToArray();
         if (silent.Length > 0)
@@ -33,11 +35,11 @@ public static class CopyDrops
         }
     }
 
-    private static async Task<bool> ConfirmAsync(IReplicaNode node, KeyVersion[] keys, TimeSpan timeout)
+    private static async Task<bool> ConfirmAsync(Task told, TimeSpan timeout)
     {
         try
         {
-            await node.Drop(keys).WaitAsync(timeout);
+            await told.WaitAsync(timeout);
             return true;
         }
         catch (Exception e) when (e is TimeoutException or OrleansException or ObjectDisposedException)

@@ -15,6 +15,9 @@ public interface IReplicaNode : IGrainObserver
     /// </summary>
     [Alias("Drop")] Task Drop(KeyVersion[] keys);
 
+    /// <summary>Drops every copy this node holds (keeping the versions it heard of): changes may have been missed.</summary>
+    [Alias("DropAll")] Task DropAll();
+
     /// <summary>Whether this node has seen the secret with <paramref name="secretHash"/> presented for the key.</summary>
     [Alias("WasPresented")] Task<bool> WasPresented(string keyId, byte[] secretHash);
 }

@@ -69,6 +69,16 @@ public sealed class NodeReplicas(IGrainFactory grains, AuthorityClock clock, Tim
         return Task.CompletedTask;
     }
 
+    public Task DropAll()
+    {
+        foreach (var replica in _replicas.Values)
+        {
+            replica.Drop(0);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<bool> WasPresented(string keyId, byte[] secretHash) =>
         Task.FromResult(_replicas.TryGetValue(keyId, out var replica) && replica.Presented(secretHash));
 
@@ -83,10 +93,7 @@ public sealed class NodeReplicas(IGrainFactory grains, AuthorityClock clock, Tim
     internal void Forget()
     {
         Volatile.Write(ref _leaseEnd, 0);
-        foreach (var replica in _replicas.Values)
-        {
-            replica.Drop(0);
-        }
+        DropAll();
     }
 
     internal IEnumerable<KeyValuePair<string, Replica>> Replicas => _replicas;

@@ -77,8 +77,14 @@ public sealed class ReplicatedChanges(
             }
             catch (Exception e) when (!stop.IsCancellationRequested)
             {
-                // The copies carry leases: a node that missed this drop stops answering when its lease ends.
-                logger.LogWarning(e, "Reloading {Count} replicated changes failed", batch.Count);
+                // Not lost: nodes would keep renewing their leases and answering from the old copies.
+                // Tried again, with whatever arrived meanwhile.
+                logger.LogWarning(e, "Reloading {Count} replicated changes failed; trying again in a second", batch.Count);
+                await Task.Delay(TimeSpan.FromSeconds(1), stop);
+                foreach (var change in batch)
+                {
+                    _changes.Writer.TryWrite(change);
+                }
             }
         }
     }
@@ -87,7 +93,9 @@ public sealed class ReplicatedChanges(
     {
         if (batch.Contains(Everything))
         {
+            // Every grain reads its row again, and every node drops every copy.
             await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+            await CopyDrops.DropAllEverywhereAsync(grains, DropTimeout);
             return;
         }
 
