@@ -98,8 +98,27 @@ public static class ClusterSuite
             {
                 await WarmAsync(url, keys);
             }
+
+            // How many verifications each side answered without its copy, over the measured rounds.
+            var urls = new Dictionary<string, string> { ["single"] = single.Url, ["client"] = client.Url };
+            for (var i = 0; i < cohosted.Count; i++)
+            {
+                urls[$"node-{i + 1}"] = cohosted[i].Url;
+            }
+
+            var missesBefore = new Dictionary<string, double>();
+            foreach (var (name, url) in urls)
+            {
+                missesBefore[name] = await CacheMissesAsync(url);
+            }
+
             var figures = await HttpSuite.AlternateAsync(rounds, [.. sides]);
-            var perKey = await BytesPerCopyAsync(Math.Min(keyCount, 10_000));
+            foreach (var (name, url) in urls)
+            {
+                Console.WriteLine($"  {name}: {await CacheMissesAsync(url) - missesBefore[name]:F0} verifications answered without a copy during the rounds");
+            }
+
+            var perKey = args.Contains("--no-memory") ? double.NaN : await BytesPerCopyAsync(Math.Min(keyCount, 10_000));
             var markdown = Markdown(figures, keyCount, rounds, seconds, threads, connections, perKey);
             await File.WriteAllTextAsync(Path.Combine(root, "docs", "benchmarks-cluster.md"), markdown);
             Console.WriteLine(markdown);
@@ -112,6 +131,14 @@ public static class ClusterSuite
                 await process.DisposeAsync();
             }
         }
+    }
+
+    private static async Task<double> CacheMissesAsync(string url)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        var text = await http.GetStringAsync("/metrics");
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("keygrains_verification_cache_total{", StringComparison.Ordinal) && l.Contains("result=\"miss\"", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[(line.IndexOf("} ", StringComparison.Ordinal) + 2)..].Split(' ')[0], CultureInfo.InvariantCulture);
     }
 
     private static async Task WarmAsync(string url, List<string> keys)
