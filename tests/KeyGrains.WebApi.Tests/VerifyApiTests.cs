@@ -49,6 +49,28 @@ public sealed class VerifyApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task WrongSecretOrForgedTag_OfAKeyThisNodeHolds_ReturnsNotFound()
+    {
+        // The real key first, so this node holds its copy and later answers skip the tag check:
+        // the copy's hash alone must refuse a well-tagged wrong secret and a forged tag alike.
+        var id = await _host.NewOrg();
+        var created = await _host.NewKey(id, ["viewer"]);
+        var keyId = created.Str("id");
+        Assert.Equal("VALID", (await _host.Verify(created.Str("key"))).Str("code"));
+
+        var wrongSecret = _host.Services.GetRequiredService<KeyGrains.Keys.KeyTagSource>().Current!.NewKey(keyId);
+        var forgedTag = KeyTagger.Legacy.NewKey(keyId);
+        foreach (var presented in new[] { wrongSecret, forgedTag, created.Str("key")[..^1] + (created.Str("key")[^1] == 'a' ? 'b' : 'a') })
+        {
+            var answer = (await _host.Verify(presented)).Ok();
+            Assert.Equal("NOT_FOUND", answer.Str("code"));
+            Assert.False(answer.Body.TryGetProperty("keyId", out _));
+        }
+
+        Assert.Equal("VALID", (await _host.Verify(created.Str("key"))).Str("code"));
+    }
+
+    [Fact]
     public async Task IpRules_FailClosed_AndIpv4MappedIsIpv4()
     {
         var id = await _host.NewOrg();

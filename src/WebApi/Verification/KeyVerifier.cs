@@ -7,8 +7,8 @@ namespace KeyGrains.WebApi.Verification;
 
 /// <summary>
 /// The one road from a presented key to its answer, for the verify endpoint and for API keys on the
-/// admin API: the presented string is checked for shape and tag first, so a malformed or forged key
-/// never costs a grain call; this node's copy of the key (<see cref="NodeReplicas"/>) answers while
+/// admin API: the presented string is checked for shape first and for its tag before any grain
+/// call, so a malformed or forged key never costs one; this node's copy of the key (<see cref="NodeReplicas"/>) answers while
 /// the node's lease runs; otherwise a copy is fetched from the key's grain and answers, and that
 /// read-only call is retried within <see cref="VerificationOptions.RetryBudget"/> before an
 /// infrastructure failure surfaces (as 503).
@@ -28,17 +28,25 @@ public sealed class KeyVerifier(
 
     public async ValueTask<VerifyResult> VerifyAsync(string key, IPAddress? ip, string[]? permissions)
     {
-        // A malformed or forged key is refused here: its tag is wrong, and nothing else is spent on it.
-        var tagger = keyTags.Current ?? await keyTags.GetAsync(grains);
-        if (!tagger.TryParse(key, out var keyId))
+        if (!ApiKeyFormat.TryReadId(key, out var keyId))
         {
             return VerifyResult.NotFound;
         }
 
+        // A copy is only ever taken for a key id whose tag was checked below, and the copy compares
+        // the whole key's hash: a forged key with a held id is refused there, with the same answer,
+        // so the tag's HMAC (a third of the work of a hit) is only spent on the way to a grain.
         if (replicas.TryVerify(keyId, key, ip, permissions, out var cached))
         {
             Observability.VerificationMetrics.CacheHit();
             return cached;
+        }
+
+        // A malformed or forged key is refused here: its tag is wrong, and no grain is asked.
+        var tagger = keyTags.Current ?? await keyTags.GetAsync(grains);
+        if (!tagger.TryParse(key, out keyId))
+        {
+            return VerifyResult.NotFound;
         }
 
         Observability.VerificationMetrics.CacheMiss();
