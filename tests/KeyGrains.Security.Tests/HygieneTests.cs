@@ -31,6 +31,7 @@ public sealed partial class HygieneTests
                 ["Storage:SqlitePath"] = database,
                 ["Logging:LogLevel:Default"] = "Debug",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
+                ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Debug", // off by default; its request lines hold paths and queries
                 ["Logging:LogLevel:Orleans"] = "Debug",
                 ["Logging:Console:LogLevel:Default"] = "None",
                 ["Logging:Console:FormatterName"] = "json",

@@ -36,7 +36,7 @@ public sealed class ApiHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ApiHost> StartAsync(IDictionary<string, string?>? settings = null)
+    public static async Task<ApiHost> StartAsync(IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         var config = new Dictionary<string, string?>
@@ -61,6 +61,7 @@ public sealed class ApiHost : IAsyncDisposable
 
         builder.Configuration.AddInMemoryCollection(config);
         builder.AddKeyGrainsWebApi();
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.MapKeyGrainsWebApi();
         await app.StartAsync();

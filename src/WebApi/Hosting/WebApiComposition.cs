@@ -49,6 +49,7 @@ public static class WebApiComposition
 
         // Then the hot paths, which need none of the middleware below (see VerificationPath).
         app.UseKeyGrainsVerificationPath();
+        app.UseKeyGrainsRequestScope(); // what hosting would have given every request, for the admin API only
         app.UseRouting(); // here, not implicitly ahead of everything: the hot paths never match a route
         app.UseKeyGrainsSecurity();
         app.UseKeyGrainsProblems();

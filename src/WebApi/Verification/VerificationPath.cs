@@ -15,7 +15,15 @@ public static class VerificationPath
     public static WebApplication UseKeyGrainsVerificationPath(this WebApplication app)
     {
         var trustsProxies = app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.TrustedProxies.Length > 0;
-        app.MapWhen(IsVerify, branch => branch.Run(VerifyApi.Verify));
+
+        // Everything the two handlers resolve is a singleton: the root provider serves them, and no
+        // request scope is created and disposed per call.
+        var root = app.Services;
+        app.MapWhen(IsVerify, branch => branch.Run(context =>
+        {
+            context.RequestServices = root;
+            return VerifyApi.Verify(context);
+        }));
         app.MapWhen(IsForwardAuth, branch =>
         {
             // The same step as the admin API's, so X-Forwarded-For means one thing everywhere; never
@@ -25,7 +33,11 @@ public static class VerificationPath
                 branch.UseForwardedHeaders();
             }
 
-            branch.Run(ForwardAuthApi.Authenticate);
+            branch.Run(context =>
+            {
+                context.RequestServices = root;
+                return ForwardAuthApi.Authenticate(context);
+            });
         });
         return app;
     }

@@ -108,7 +108,8 @@ public static partial class VerifyApi
 
         /// <summary>
         /// An array of strings, of at most one more than <see cref="MaxPermissions"/> (enough for the
-        /// rule to refuse it): a long list is counted, not copied.
+        /// rule to refuse it): a long list is counted, not copied. Read in one pass; the usual single
+        /// permission costs one array of one.
         /// </summary>
         private static string[]? Strings(ref Utf8JsonReader json, string member)
         {
@@ -122,28 +123,38 @@ public static partial class VerifyApi
                 throw JsonBody.Malformed(member);
             }
 
-            var ahead = json;
+            string? first = null;
+            string?[]? many = null;
             var count = 0;
-            while (ahead.Read() && ahead.TokenType != JsonTokenType.EndArray)
+            while (json.Read() && json.TokenType != JsonTokenType.EndArray)
             {
-                ahead.Skip();
-                count++;
-            }
-
-            var values = new string?[Math.Min(count, MaxPermissions + 1)];
-            for (var i = 0; json.Read() && json.TokenType != JsonTokenType.EndArray; i++)
-            {
-                if (i < values.Length)
+                if (count > MaxPermissions)
                 {
-                    values[i] = String(ref json, member);
+                    json.Skip();
+                    continue;
+                }
+
+                var value = String(ref json, member);
+                if (count == 0)
+                {
+                    first = value;
                 }
                 else
                 {
-                    json.Skip();
+                    many ??= new string?[MaxPermissions + 1];
+                    many[0] = first;
+                    many[count] = value;
                 }
+
+                count++;
             }
 
-            return values!;
+            return (count switch
+            {
+                0 => [],
+                1 => [first],
+                _ => many![..count],
+            })!;
         }
 
         private static string Text(Member member) => member switch
