@@ -122,6 +122,17 @@ public sealed class ForwardAuthApiTests(ApiFixture fixture)
     }
 
     [Theory]
+    [InlineData("?PERMISSION=clusters%3Aread&other=1", HttpStatusCode.OK)]
+    [InlineData("?x=%20&Permission=clusters:read&permission=clusters%3awrite", HttpStatusCode.Forbidden)]
+    [InlineData("?other=permission&permission=clusters:write", HttpStatusCode.Forbidden)]
+    public async Task PermissionNames_AreAnyCase_AndValuesDecoded(string query, HttpStatusCode expected)
+    {
+        var org = await _host.NewOrg();
+        var viewer = (await _host.NewKey(org, ["viewer"])).Str("key");
+        Assert.Equal(expected, (await _host.Auth(query, apiKey: viewer)).Status);
+    }
+
+    [Theory]
     [InlineData("?permission=clusters:*")]
     [InlineData("?permission=")]
     [InlineData("?permission=Clusters:read")]

@@ -3,6 +3,7 @@ using KeyGrains.WebApi.Apis;
 using KeyGrains.WebApi.Http;
 using KeyGrains.WebApi.Security;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Microsoft.OpenApi;
@@ -70,7 +71,7 @@ public static class ForwardAuthApi
     private static async Task AuthenticateAsync(HttpContext context)
     {
         var request = context.Request;
-        var permissions = request.Query["permission"];
+        var permissions = AskedPermissions(request.QueryString);
         if (permissions.Count > VerifyApi.MaxPermissions)
         {
             await FieldErrors.Invalid("permission", "At most 20 permissions.").ExecuteAsync(context);
@@ -192,6 +193,40 @@ public static class ForwardAuthApi
 
         client = forwarded;
         return true;
+    }
+
+    /// <summary>
+    /// The query's <c>permission</c> values (any case, decoded), at most one more than the limit:
+    /// read in place rather than through <c>Request.Query</c>, which builds a dictionary of the whole
+    /// query on every call.
+    /// </summary>
+    private static StringValues AskedPermissions(QueryString query)
+    {
+        string? first = null;
+        List<string>? many = null;
+        foreach (var pair in new QueryStringEnumerable(query.Value))
+        {
+            if (!pair.DecodeName().Span.Equals("permission", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var value = pair.DecodeValue().ToString();
+            if (first is null)
+            {
+                first = value;
+                continue;
+            }
+
+            many ??= [first];
+            many.Add(value);
+            if (many.Count > VerifyApi.MaxPermissions)
+            {
+                break;
+            }
+        }
+
+        return many is not null ? new StringValues([.. many]) : first is not null ? new StringValues(first) : StringValues.Empty;
     }
 
     private static bool IsTrustedProxy(HttpContext context, IPAddress address)
