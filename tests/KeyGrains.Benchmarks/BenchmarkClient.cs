@@ -9,14 +9,14 @@ namespace KeyGrains.Benchmarks;
 public static class BenchmarkClient
 {
     /// <summary>Organizations of 100 keys each (role viewer, no rules), created through the API.</summary>
-    public static async Task<List<string>> SeedAsync(string url, int count)
+    public static async Task<List<string>> SeedAsync(string url, int count, int parallel = 4)
     {
         using var http = new HttpClient { BaseAddress = new Uri(url) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", HttpSuite.Token);
         var orgs = (count + 99) / 100;
         var keys = new List<string>(count);
         var clock = Stopwatch.StartNew();
-        await Parallel.ForAsync(0, orgs, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (o, _) =>
+        await Parallel.ForAsync(0, orgs, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (o, _) =>
         {
             var org = "bench-" + o.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
             (await http.PostAsJsonAsync("/v1/orgs", new { id = org, name = org, keyLimit = 1000 })).EnsureSuccessStatusCode();
