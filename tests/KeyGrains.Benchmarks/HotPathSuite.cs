@@ -17,6 +17,13 @@ internal static partial class HotPathSuite
     public const string Begin = "<!-- hot-path: written by HotPathSuite -->";
     public const string End = "<!-- /hot-path -->";
 
+    private static readonly (string Label, string Setting, string Value)[] RuntimeVariants =
+    [
+        ("workstation GC", "DOTNET_gcServer", "0"),
+        ("server GC not concurrent", "DOTNET_gcConcurrent", "0"),
+        ("inline socket completions", "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1"),
+    ];
+
     public static async Task<string> RunAsync(HttpSuite.Options o, string self, string webApi, string work, int[] keyCounts)
     {
         var report = new Report(o.Rounds, o.Seconds, o.Connections, o.Threads);
@@ -50,15 +57,17 @@ internal static partial class HotPathSuite
             await BenchmarkClient.WaitPostAsync(redisUrl + "/v1/keys/verify", keys[0]);
             await BenchmarkClient.WaitPostAsync(floorUrl + "/v1/keys/verify", keys[0]);
 
-            // The GC variants only at the smaller set: the choice does not depend on the key count.
-            var variants = new List<ServiceProcess>();
+            // The runtime's choices, each a node of its own, only at the smaller set: they do not
+            // depend on the key count. Workstation GC, non-concurrent server GC, and socket
+            // completions run inline on the socket engine's threads instead of the thread pool.
+            var variants = new List<(string Label, string Setting, ServiceProcess Node)>();
             if (count == keyCounts[0])
             {
-                foreach (var gc in new[] { ("DOTNET_gcServer", "0"), ("DOTNET_gcConcurrent", "0") })
+                foreach (var (label, setting, value) in RuntimeVariants)
                 {
-                    var variant = await HttpSuite.StartWebApiAsync(webApi, work, HttpSuite.Env(("Storage__SqlitePath", db + "." + gc.Item1), gc));
-                    variants.Add(variant);
-                    await File.WriteAllLinesAsync(keysFile + "." + gc.Item1, await BenchmarkClient.SeedAsync(variant.Url, count));
+                    var variant = await HttpSuite.StartWebApiAsync(webApi, work, HttpSuite.Env(("Storage__SqlitePath", db + "." + setting), (setting, value)));
+                    variants.Add((label, setting, variant));
+                    await File.WriteAllLinesAsync(keysFile + "." + setting, await BenchmarkClient.SeedAsync(variant.Url, count));
                 }
             }
 
@@ -81,8 +90,8 @@ internal static partial class HotPathSuite
                     ("redis", () => Wrk.RunAsync(redisUrl, "/v1/keys/verify", keysFile, o.Duration, o.Threads, o.Connections)),
                     ("verify", Measured("verify", () => Wrk.RunAsync(api.Url, "/v1/keys/verify", keysFile, o.Duration, o.Threads, o.Connections))),
                     ("auth", Measured("auth", () => Wrk.RunAsync(api.Url, "/v1/auth?permission=clusters:read", keysFile, o.Duration, o.Threads, o.Connections, "GET"))),
-                    .. variants.Select((v, i) => ($"gc-{i}", (Func<Task<LoadFigures>>)(() =>
-                        Wrk.RunAsync(v.Url, "/v1/keys/verify", keysFile + "." + (i == 0 ? "DOTNET_gcServer" : "DOTNET_gcConcurrent"), o.Duration, o.Threads, o.Connections)))),
+                    .. variants.Select(v => (v.Setting, (Func<Task<LoadFigures>>)(() =>
+                        Wrk.RunAsync(v.Node.Url, "/v1/keys/verify", keysFile + "." + v.Setting, o.Duration, o.Threads, o.Connections)))),
                 ];
                 var r = await HttpSuite.AlternateAsync(o, sides);
                 var n = count.ToString("N0", CultureInfo.InvariantCulture);
@@ -93,10 +102,9 @@ internal static partial class HotPathSuite
                 report.Add($"H. KeyGrains verify vs the Redis verifier, {n} keys", r["verify"], r["redis"], "Redis verifier");
                 report.Add($"H. KeyGrains verify vs the minimal endpoint, {n} keys", r["verify"], r["minimal"], "minimal endpoint");
                 report.Add($"H. KeyGrains GET /v1/auth vs the minimal endpoint, {n} keys", r["auth"], r["minimal"], "minimal endpoint");
-                if (r.ContainsKey("gc-0"))
+                foreach (var (label, setting, _) in variants)
                 {
-                    report.Add($"H. KeyGrains verify, workstation GC, {n} keys", r["gc-0"], r["verify"], "server GC");
-                    report.Add($"H. KeyGrains verify, server GC not concurrent, {n} keys", r["gc-1"], r["verify"], "server GC");
+                    report.Add($"H. KeyGrains verify, {label}, {n} keys", r[setting], r["verify"], "defaults");
                 }
 
                 allocations.AppendLine(CultureInfo.InvariantCulture,
@@ -104,7 +112,7 @@ internal static partial class HotPathSuite
             }
             finally
             {
-                foreach (var variant in variants)
+                foreach (var (_, _, variant) in variants)
                 {
                     await variant.DisposeAsync();
                 }
