@@ -46,7 +46,7 @@ public static class RegionsApi
         var items = new List<RegionInfo> { new(region.Name, true, self, 0, true) };
         foreach (var s in replication.Subscribers)
         {
-            items.Add(new RegionInfo(s.Name, false, s.Url, (long)s.Lag.TotalMilliseconds, s.Connected));
+            items.Add(new RegionInfo(s.Name, false, s.Url, s.Lag is { } lag ? (long)lag.TotalMilliseconds : null, s.Connected));
         }
 
         return TypedResults.Ok(new RegionList([.. items]));

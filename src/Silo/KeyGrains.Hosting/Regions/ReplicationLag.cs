@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using System.Diagnostics.Metrics;
 using KeyGrains.Hosting.Observability;
@@ -10,7 +11,8 @@ namespace KeyGrains.Hosting.Regions;
 /// <summary>
 /// What this region knows of replication, read from its own database every 200 ms: in a replica,
 /// how old its copy is (the primary's newest heartbeat stamp) and whether its subscription streams;
-/// in the primary, the subscribers streaming from it. Publishes <c>keygrains_replication_lag_seconds</c>.
+/// in the primary, every replica that subscribed to it (its replication slot), streaming or not.
+/// Publishes <c>keygrains_replication_lag_seconds</c>.
 /// </summary>
 public sealed class ReplicationLag : BackgroundService
 {
@@ -21,6 +23,10 @@ public sealed class ReplicationLag : BackgroundService
     private readonly ILogger<ReplicationLag> _logger;
     private readonly Meter _meter = new(Telemetry.MeterName);
     private volatile Snapshot _now = new(null, false, []);
+
+    // In the primary: each slot's region name and URL as its subscription last gave them (only a
+    // connected subscriber names itself), and when it was last seen streaming. Read by one loop.
+    private readonly Dictionary<string, (string Name, string? Url, long LastStreaming)> _seen = [];
 
     public ReplicationLag(IOptions<KeyGrainsSiloOptions> node, IOptions<RegionOptions> region, ILogger<ReplicationLag> logger)
     {
@@ -39,7 +45,10 @@ public sealed class ReplicationLag : BackgroundService
 
     public bool Connected => _now.Connected;
 
-    /// <summary>In the primary: the replicas streaming from it, as their subscriptions name themselves.</summary>
+    /// <summary>
+    /// In the primary: every replica with a replication slot here, streaming or not (a partitioned one
+    /// is listed as not connected, its lag counted from when it last streamed).
+    /// </summary>
     public IReadOnlyList<Subscriber> Subscribers => _now.Subscribers;
 
     /// <summary>Past <see cref="RegionOptions.MaxStaleness"/>, or never heard from the primary.</summary>
@@ -92,16 +101,35 @@ public sealed class ReplicationLag : BackgroundService
 
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync(stop);
-        // A replica's subscription names itself in application_name as "<region> <url>" (deploy/regions.sh).
+        // Every slot a replica's subscription made (deploy/regions.sh names it kg_region_<name>), with
+        // its walsender when it streams; the subscription names itself in application_name as
+        // "kg-region <name> <url>".
         await using var read = new NpgsqlCommand(
-            "SELECT application_name, state IN ('catchup', 'streaming'), extract(epoch FROM coalesce(replay_lag, interval '0'))::float8 " +
-            "FROM pg_stat_replication WHERE application_name LIKE 'kg-region %' ORDER BY 1", connection);
+            "SELECT s.slot_name, r.application_name, coalesce(r.state IN ('catchup', 'streaming'), false), " +
+            "extract(epoch FROM coalesce(r.replay_lag, interval '0'))::float8 " +
+            "FROM pg_replication_slots s LEFT JOIN pg_stat_replication r ON r.pid = s.active_pid " +
+            "WHERE s.slot_name LIKE 'kg\\_region\\_%' ORDER BY 1", connection);
         var subscribers = new List<Subscriber>();
+        var now = Stopwatch.GetTimestamp();
         await using var rows = await read.ExecuteReaderAsync(stop);
         while (await rows.ReadAsync(stop))
         {
-            var parts = rows.GetString(0).Split(' ');
-            subscribers.Add(new Subscriber(parts[1], parts.Length > 2 ? parts[2] : null, rows.GetBoolean(1), TimeSpan.FromSeconds(rows.GetDouble(2))));
+            var slot = rows.GetString(0);
+            var streaming = rows.GetBoolean(2);
+            if (!rows.IsDBNull(1) && rows.GetString(1).Split(' ') is { Length: >= 2 } parts && parts[0] == "kg-region")
+            {
+                _seen[slot] = (parts[1], parts.Length > 2 ? parts[2] : null, streaming ? now : _seen.GetValueOrDefault(slot).LastStreaming);
+            }
+            else if (!_seen.ContainsKey(slot))
+            {
+                // Never seen streaming by this process: the slot's own name is all there is.
+                _seen[slot] = (slot["kg_region_".Length..], null, 0);
+            }
+
+            var (name, url, last) = _seen[slot];
+            var lag = streaming ? TimeSpan.FromSeconds(rows.GetDouble(3))
+                : last == 0 ? (TimeSpan?)null : Stopwatch.GetElapsedTime(last, now);
+            subscribers.Add(new Subscriber(name, url, streaming, lag));
         }
 
         return new Snapshot(TimeSpan.Zero, true, subscribers);
@@ -109,5 +137,6 @@ public sealed class ReplicationLag : BackgroundService
 
     private sealed record Snapshot(TimeSpan? Lag, bool Connected, IReadOnlyList<Subscriber> Subscribers);
 
-    public sealed record Subscriber(string Name, string? Url, bool Connected, TimeSpan Lag);
+    /// <summary>A replica as the primary sees it; <paramref name="Lag"/> is null when it was never seen streaming.</summary>
+    public sealed record Subscriber(string Name, string? Url, bool Connected, TimeSpan? Lag);
 }
