@@ -31,6 +31,8 @@ mkdir -p "$state"
 tls="${KG_TLS:-1}"
 
 say() { echo "cluster.sh: $*" >&2; }
+# alive, stop_pid, wait_for, operator_token
+source "$root/deploy/lib/processes.sh"
 
 # A throwaway CA and one certificate per node, made once per state dir; every node trusts only this CA.
 # To rotate: delete $state/tls and run `down` then `up` (all nodes get new files from a new CA).
@@ -60,28 +62,7 @@ tls_env() {
   export Orleans__Tls__CertificatePath="$state/tls/$1.pem" Orleans__Tls__KeyPath="$state/tls/$1.key" Orleans__Tls__CaPath="$state/tls/ca.pem"
 }
 
-alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
-
-stop_pid() {
-  local file="$1" pid
-  alive "$file" || { rm -f "$file"; return 0; }
-  pid="$(cat "$file")"
-  kill -CONT "$pid" 2>/dev/null || true   # a stopped (SIGSTOP) process cannot act on SIGTERM
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-  kill -KILL "$pid" 2>/dev/null || true
-  rm -f "$file"
-}
-
 # The operator credential the web API is given: the caller's, or one generated once for this state dir.
-operator_token() {
-  if [[ -n "${Authority__OperatorToken:-}" ]]; then echo "$Authority__OperatorToken"; return; fi
-  if [[ ! -s "$state/operator.token" ]]; then
-    (umask 077; head -c 32 /dev/urandom | base64 | tr -d '/+=' >"$state/operator.token")
-  fi
-  cat "$state/operator.token"
-}
-
 # Environment shared by silos and the web API: the Operations table of the REST contract.
 common_env() {
   export Storage__Provider=Postgres Clustering__Provider=Postgres
@@ -121,13 +102,6 @@ start_web() {
 active_silos() {
   "$root/deploy/pg.sh" psql -tAc \
     "SELECT count(*) FROM orleans_membership WHERE deployment_id = '$cluster_id' AND status = 3" 2>/dev/null || echo 0
-}
-
-wait_for() {
-  local what="$1" seconds="$2"; shift 2
-  for _ in $(seq 1 $((seconds * 4))); do "$@" && return 0; sleep 0.25; done
-  say "$what did not happen within ${seconds}s; see the logs in $state"
-  return 1
 }
 
 silos_joined() { [[ "$(active_silos)" -ge "$1" ]]; }

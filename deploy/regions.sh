@@ -30,6 +30,8 @@ service_id=keygrains-regions
 mkdir -p "$state"
 
 say() { echo "regions.sh: $*" >&2; }
+# alive, stop_pid, wait_for, operator_token
+source "$root/deploy/lib/processes.sh"
 
 names() { local n; n="$(cat "$state/count" 2>/dev/null || echo 0)"; for i in $(seq 1 "$n"); do printf "\\x$(printf %x $((96 + i)))\n"; done; }
 index_of() { local c="$1"; [[ "$c" =~ ^[a-z]$ ]] || { say "no region '$c'"; exit 2; }; echo $(( $(printf %d "'$c") - 96 )); }
@@ -40,24 +42,6 @@ primary() { cat "$state/primary"; }
 pg() { local name="$1"; shift; KG_PG_PORT="$(pg_port "$name")" KG_PG_DIR="$state/pg-$name" "$root/deploy/pg.sh" "$@"; }
 sql() { pg "$1" psql -v ON_ERROR_STOP=1 -tA "${@:2}"; }
 subscription() { echo "kg_region_${1//-/_}"; }
-
-alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
-
-stop_pid() {
-  local file="$1" pid
-  alive "$file" || { rm -f "$file"; return 0; }
-  pid="$(cat "$file")"
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  rm -f "$file"
-}
-
-operator_token() {
-  if [[ -n "${Authority__OperatorToken:-}" ]]; then echo "$Authority__OperatorToken"; return; fi
-  [[ -s "$state/operator.token" ]] || (umask 077; head -c 32 /dev/urandom | base64 | tr -d '/+=' >"$state/operator.token")
-  cat "$state/operator.token"
-}
 
 # PostgreSQL with logical replication on: pg.sh's server, with wal_level set once (it needs a restart).
 start_pg() {
@@ -93,13 +77,6 @@ start_web() {
     setsid nohup dotnet "$web_dll" --urls "$(url "$name")" >>"$state/$name.log" 2>&1 </dev/null &
     echo $! >"$state/$name.pid"
   )
-}
-
-wait_for() {
-  local what="$1" seconds="$2"; shift 2
-  for _ in $(seq 1 $((seconds * 10))); do "$@" && return 0; sleep 0.1; done
-  say "$what did not happen within ${seconds}s; see the logs in $state"
-  return 1
 }
 
 ready() { curl -fsS -o /dev/null "$(url "$1")/health/ready" 2>/dev/null; }
