@@ -17,13 +17,17 @@ public static class RequestScope
     /// <summary>The activity's name as hosting gives it, so a log line reads the same either way.</summary>
     private const string ActivityName = "Microsoft.AspNetCore.Hosting.HttpRequestIn";
 
+    /// <summary>The scope hosting writes, with the same members and text.</summary>
+    private static readonly Func<ILogger, string?, string, IDisposable?> Scope =
+        LoggerMessage.DefineScope<string?, string>("RequestPath:{RequestPath} RequestId:{RequestId}");
+
     public static IApplicationBuilder UseKeyGrainsRequestScope(this IApplicationBuilder app)
     {
         var log = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("KeyGrains.WebApi.Requests");
         return app.Use(async (context, next) =>
         {
             using var activity = Activity.Current is null ? Start(context.Request) : null;
-            using var scope = log.BeginScope(new Fields(context.TraceIdentifier, context.Request.Path.Value));
+            using var scope = Scope(log, context.Request.Path.Value, context.TraceIdentifier);
             await next(context);
         });
     }
@@ -45,28 +49,5 @@ public static class RequestScope
         }
 
         return activity.Start();
-    }
-
-    /// <summary>The scope's members by name, as the JSON formatter prints them.</summary>
-    private sealed class Fields(string requestId, string? path) : IReadOnlyList<KeyValuePair<string, object?>>
-    {
-        public int Count => 2;
-
-        public KeyValuePair<string, object?> this[int index] => index switch
-        {
-            0 => new("RequestId", requestId),
-            1 => new("RequestPath", path),
-            _ => throw new ArgumentOutOfRangeException(nameof(index)),
-        };
-
-        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
-        {
-            yield return this[0];
-            yield return this[1];
-        }
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-
-        public override string ToString() => $"RequestPath:{path} RequestId:{requestId}";
     }
 }

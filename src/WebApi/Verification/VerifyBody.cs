@@ -141,8 +141,12 @@ public static partial class VerifyApi
                 }
                 else
                 {
-                    many ??= new string?[MaxPermissions + 1];
-                    many[0] = first;
+                    if (many is null)
+                    {
+                        many = new string?[MaxPermissions + 1];
+                        many[0] = first;
+                    }
+
                     many[count] = value;
                 }
 
