@@ -18,12 +18,19 @@ public static class ObservabilitySetup
     public const string MetricsPath = "/metrics";
     public const string DashboardPath = "/dashboard";
 
+    private const string RentedBytes = "aspnetcore.memory_pool.rented";
+    private const string PooledBytes = "aspnetcore.memory_pool.pooled";
+
     public static WebApplicationBuilder AddKeyGrainsObservability(this WebApplicationBuilder builder)
     {
         builder.Services.AddKeyGrainsTelemetry(
             builder.Configuration,
             "keygrains-webapi",
-            m => m.AddAspNetCoreInstrumentation(),
+            m => m.AddAspNetCoreInstrumentation()
+                // Kestrel's memory pool updates these two on every block rented and returned, a
+                // tagged update or two per request; what it allocated and evicted stays.
+                .AddView(RentedBytes, MetricStreamConfiguration.Drop)
+                .AddView(PooledBytes, MetricStreamConfiguration.Drop),
             t => t.AddAspNetCoreInstrumentation(o => o.Filter = IsAdminCall));
         return builder;
     }

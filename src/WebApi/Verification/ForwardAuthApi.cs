@@ -70,6 +70,7 @@ public static class ForwardAuthApi
 
     private static async Task AuthenticateAsync(HttpContext context)
     {
+        var started = Observability.VerificationMetrics.Start(); // observability: the duration's start
         var request = context.Request;
         var permissions = AskedPermissions(request.QueryString);
         if (permissions.Count > VerifyApi.MaxPermissions)
@@ -97,6 +98,7 @@ public static class ForwardAuthApi
         var result = key is null || conflicting
             ? VerifyResult.NotFound
             : await context.RequestServices.GetRequiredService<KeyVerifier>().VerifyAsync(key, client, permissions.Count == 0 ? null : (string[])permissions!);
+        Observability.VerificationMetrics.Answered(Observability.VerificationEndpoint.Auth, result.Code, started); // observability: count by code, and the duration
 
         var headers = context.Response.Headers;
         headers[CodeHeader] = VerifyApi.CodeText(result.Code);

@@ -1,4 +1,5 @@
 using KeyGrains.WebApi.Security;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace KeyGrains.WebApi.Verification;
@@ -22,6 +23,7 @@ public static class VerificationPath
         app.MapWhen(IsVerify, branch => branch.Run(context =>
         {
             context.RequestServices = root;
+            LeaveOutOfHostingMetrics(context);
             return VerifyApi.Verify(context);
         }));
         app.MapWhen(IsForwardAuth, branch =>
@@ -36,10 +38,24 @@ public static class VerificationPath
             branch.Run(context =>
             {
                 context.RequestServices = root;
+                LeaveOutOfHostingMetrics(context);
                 return ForwardAuthApi.Authenticate(context);
             });
         });
         return app;
+    }
+
+    /// <summary>
+    /// Hosting records <c>http.server.request.duration</c> with five tags for every request, a tag
+    /// lookup in OpenTelemetry's store each time; the hot paths have their own, cheaper series
+    /// (<see cref="Observability.VerificationMetrics"/>), so hosting's is kept for the admin API.
+    /// </summary>
+    private static void LeaveOutOfHostingMetrics(HttpContext context)
+    {
+        if (context.Features.Get<IHttpMetricsTagsFeature>() is { } metrics)
+        {
+            metrics.MetricsDisabled = true;
+        }
     }
 
     private static bool IsVerify(HttpContext context) =>

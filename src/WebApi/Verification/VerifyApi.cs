@@ -61,7 +61,7 @@ public static partial class VerifyApi
 
             var services = context.RequestServices;
             var result = await services.GetRequiredService<KeyVerifier>().VerifyAsync(body.Key!, ip, body.Permissions);
-            Observability.VerificationMetrics.Answered(result.Code, started); // observability: count by code, and the duration
+            Observability.VerificationMetrics.Answered(Observability.VerificationEndpoint.Verify, result.Code, started); // observability: count by code, and the duration
             if (!result.IsValid)
             {
                 // The source is the end client the caller reports, never the caller: a gateway relays
