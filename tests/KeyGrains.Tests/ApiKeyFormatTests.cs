@@ -82,4 +82,19 @@ public sealed class ApiKeyFormatTests
         var key = KeyTagger.Legacy.NewKey(ApiKeyFormat.NewId());
         Assert.Equal(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(key)), ApiKeyFormat.Hash(key));
     }
+
+    [Fact]
+    public void Hash_ManyKeysOnManyThreads_EachIsTheSha256OfItselfAlone()
+    {
+        // Each thread reuses one hashing context: a context not reset, or shared between threads,
+        // would mix one key into the next one's hash.
+        var keys = Enumerable.Range(0, 2_000).Select(_ => KeyTagger.Legacy.NewKey(ApiKeyFormat.NewId())).ToArray();
+        var hashes = new byte[keys.Length][];
+        Parallel.For(0, keys.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => hashes[i] = ApiKeyFormat.Hash(keys[i]));
+
+        for (var i = 0; i < keys.Length; i++)
+        {
+            Assert.Equal(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(keys[i])), hashes[i]);
+        }
+    }
 }

@@ -78,8 +78,27 @@ public static class ApiKeyFormat
     {
         Span<byte> bytes = stackalloc byte[Length];
         var count = Ascii(key, bytes);
-        SHA256.HashData(bytes[..count], destination);
+
+        // One context per thread, reset by each use: the one-shot SHA256.HashData sets up and frees
+        // a context through OpenSSL on every call, which cost as much as the hashing here. Nothing
+        // awaits in between, so a thread's context is never shared.
+        var sha = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        try
+        {
+            sha.AppendData(bytes[..count]);
+            sha.GetHashAndReset(destination);
+        }
+        catch
+        {
+            // A context left half-fed must never hash the next key.
+            t_sha256 = null;
+            sha.Dispose();
+            throw;
+        }
     }
+
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
 
     private static readonly System.Buffers.SearchValues<char> IdValues = System.Buffers.SearchValues.Create(IdAlphabet);
     private static readonly System.Buffers.SearchValues<char> Base62Values = System.Buffers.SearchValues.Create(Base62);
