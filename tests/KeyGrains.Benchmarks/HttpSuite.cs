@@ -168,7 +168,13 @@ public static class HttpSuite
         return JsonSerializer.Deserialize<ScaleFigures>(line[6..])!;
     }
 
-    /// <summary>Runs each side once per round, in an order that rotates, after one warm-up each.</summary>
+    /// <summary>
+    /// Runs each side once per round after one warm-up each. Every other round runs the previous
+    /// round's order backwards, and the order rotates every two rounds: a side is measured as often
+    /// just before as just after its neighbour, so a machine that drifts faster or slower during the
+    /// run favours neither (A B, B A, B A, A B for two sides). Put the sides a ratio compares next to
+    /// each other.
+    /// </summary>
     internal static Task<Dictionary<string, List<LoadFigures>>> AlternateAsync(Options o, (string Name, Func<Task<LoadFigures>> Run)[] sides) =>
         AlternateAsync(o.Rounds, sides);
 
@@ -184,7 +190,8 @@ public static class HttpSuite
         {
             for (var i = 0; i < sides.Length; i++)
             {
-                var side = sides[(i + round) % sides.Length];
+                var position = round % 2 == 0 ? i : sides.Length - 1 - i;
+                var side = sides[(position + round / 2) % sides.Length];
                 var figures = await side.Run();
                 results[side.Name].Add(figures);
                 Console.WriteLine($"  round {round + 1} {side.Name,-9} {figures.RequestsPerSecond,10:F0} req/s  p50 {figures.P50Ms:F2} ms  p99 {figures.P99Ms:F2} ms  errors {figures.Errors}");
@@ -220,7 +227,7 @@ public static class HttpSuite
         throw new InvalidOperationException("Run from inside the repository.");
     }
 
-    internal sealed record Options(int Rounds, int Seconds, int Keys, int Threads, int Connections, string? Postgres, int[] ScaleCounts, bool TopologyOnly, int[] HotPathKeys, bool HotPathOnly)
+    internal sealed record Options(int Rounds, int Seconds, int Keys, int Threads, int Connections, string? Postgres, int[] ScaleCounts, bool TopologyOnly, int[] HotPathKeys, bool HotPathOnly, bool HotPathVariants)
     {
         public TimeSpan Duration => TimeSpan.FromSeconds(Seconds);
 
@@ -234,7 +241,8 @@ public static class HttpSuite
                 (Get("--scale") ?? "1000,100000,1000000").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
                 args.Contains("--topology-only"),
                 (Get("--hotpath-keys") ?? "1000,100000").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
-                args.Contains("--hotpath-only"));
+                args.Contains("--hotpath-only"),
+                args.Contains("--hotpath-variants"));
         }
     }
 }
