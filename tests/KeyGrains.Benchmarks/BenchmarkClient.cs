@@ -48,6 +48,28 @@ public static class BenchmarkClient
         }
     }
 
+    /// <summary>The node's <c>keygrains_verification_cache_total{result="miss"}</c>: verifications it answered without its copy.</summary>
+    public static async Task<double> CacheMissesAsync(string url)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        var text = await http.GetStringAsync("/metrics");
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("keygrains_verification_cache_total{", StringComparison.Ordinal) && l.Contains("result=\"miss\"", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[(line.IndexOf("} ", StringComparison.Ordinal) + 2)..].Split(' ')[0], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Verifies every key once, 16 at a time, so the node holds a copy of each before anything is measured.</summary>
+    public static async Task WarmAsync(string url, List<string> keys)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (key, _) =>
+        {
+            using var response = await http.PostAsJsonAsync("/v1/keys/verify", new { key });
+            response.EnsureSuccessStatusCode();
+        });
+        Console.WriteLine($"Warmed {keys.Count:N0} keys on {url} in {clock.Elapsed.TotalSeconds:F1} s.");
+    }
+
     public static async Task WaitPostAsync(string url, string key)
     {
         using var http = new HttpClient();

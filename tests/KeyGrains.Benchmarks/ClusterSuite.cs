@@ -96,7 +96,7 @@ public static class ClusterSuite
             // the steady state, not of 10,000 first fetches from PostgreSQL.
             foreach (var url in new[] { single.Url, client.Url }.Concat(cohosted.Select(n => n.Url)))
             {
-                await WarmAsync(url, keys);
+                await BenchmarkClient.WarmAsync(url, keys);
             }
 
             // How many verifications each side answered without its copy, over the measured rounds.
@@ -109,13 +109,13 @@ public static class ClusterSuite
             var missesBefore = new Dictionary<string, double>();
             foreach (var (name, url) in urls)
             {
-                missesBefore[name] = await CacheMissesAsync(url);
+                missesBefore[name] = await BenchmarkClient.CacheMissesAsync(url);
             }
 
             var figures = await HttpSuite.AlternateAsync(rounds, [.. sides]);
             foreach (var (name, url) in urls)
             {
-                Console.WriteLine($"  {name}: {await CacheMissesAsync(url) - missesBefore[name]:F0} verifications answered without a copy during the rounds");
+                Console.WriteLine($"  {name}: {await BenchmarkClient.CacheMissesAsync(url) - missesBefore[name]:F0} verifications answered without a copy during the rounds");
             }
 
             var perKey = args.Contains("--no-memory") ? double.NaN : await BytesPerCopyAsync(Math.Min(keyCount, 10_000));
@@ -131,26 +131,6 @@ public static class ClusterSuite
                 await process.DisposeAsync();
             }
         }
-    }
-
-    private static async Task<double> CacheMissesAsync(string url)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(url) };
-        var text = await http.GetStringAsync("/metrics");
-        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("keygrains_verification_cache_total{", StringComparison.Ordinal) && l.Contains("result=\"miss\"", StringComparison.Ordinal));
-        return line is null ? 0 : double.Parse(line[(line.IndexOf("} ", StringComparison.Ordinal) + 2)..].Split(' ')[0], CultureInfo.InvariantCulture);
-    }
-
-    private static async Task WarmAsync(string url, List<string> keys)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(url) };
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (key, _) =>
-        {
-            using var response = await http.PostAsJsonAsync("/v1/keys/verify", new { key });
-            response.EnsureSuccessStatusCode();
-        });
-        Console.WriteLine($"Warmed {keys.Count:N0} keys on {url} in {clock.Elapsed.TotalSeconds:F1} s.");
     }
 
     /// <summary>Heap a node holds per key it keeps a copy of: compiled model, record and bookkeeping.</summary>
