@@ -52,9 +52,7 @@ public static class BenchmarkClient
     public static async Task<double> CacheMissesAsync(string url)
     {
         using var http = new HttpClient { BaseAddress = new Uri(url) };
-        var text = await http.GetStringAsync("/metrics");
-        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("keygrains_verification_cache_total{", StringComparison.Ordinal) && l.Contains("result=\"miss\"", StringComparison.Ordinal));
-        return line is null ? 0 : double.Parse(line[(line.IndexOf("} ", StringComparison.Ordinal) + 2)..].Split(' ')[0], CultureInfo.InvariantCulture);
+        return Sum(await http.GetStringAsync("/metrics"), "keygrains_verification_cache_total", "result=\"miss\"");
     }
 
     /// <summary>Verifies every key once, 16 at a time, so the node holds a copy of each before anything is measured.</summary>
@@ -69,6 +67,29 @@ public static class BenchmarkClient
         });
         Console.WriteLine($"Warmed {keys.Count:N0} keys on {url} in {clock.Elapsed.TotalSeconds:F1} s.");
     }
+
+    /// <summary>
+    /// Waits until the node's idle key grains are collected (at most 100 active, by its
+    /// <c>orleans_catalog_activations{grain_type="apikey"}</c>), or <paramref name="limit"/> passes.
+    /// </summary>
+    public static async Task SettleAsync(string url, TimeSpan limit)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        var clock = Stopwatch.StartNew();
+        double active;
+        while ((active = Sum(await http.GetStringAsync("/metrics"), "orleans_catalog_activations", "grain_type=\"apikey\"")) > 100 && clock.Elapsed < limit)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5));
+        }
+
+        Console.WriteLine($"{active:F0} key grains active on {url} after {clock.Elapsed.TotalSeconds:F0} s of waiting for their collection.");
+    }
+
+    /// <summary>The sum of a Prometheus series over the label sets that include <paramref name="label"/>.</summary>
+    private static double Sum(string metrics, string series, string label) =>
+        metrics.Split('\n')
+            .Where(l => l.StartsWith(series + "{", StringComparison.Ordinal) && l.Contains(label, StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.IndexOf("} ", StringComparison.Ordinal) + 2)..].Split(' ')[0], CultureInfo.InvariantCulture));
 
     public static async Task WaitPostAsync(string url, string key)
     {
