@@ -9,7 +9,7 @@ namespace KeyGrains.Hosting;
 /// <summary>Hands <see cref="ClusterTuningOptions"/> to the Orleans options they tune.</summary>
 public static class ClusterTuning
 {
-    /// <summary>Membership and messaging figures for a silo.</summary>
+    /// <summary>Membership, messaging and grain collection figures for a silo.</summary>
     public static ISiloBuilder AddKeyGrainsMembershipTuning(this ISiloBuilder silo, IConfiguration configuration)
     {
         silo.Services.AddKeyGrainsTuning(configuration);

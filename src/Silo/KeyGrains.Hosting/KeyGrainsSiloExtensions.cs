@@ -38,6 +38,10 @@ public static class KeyGrainsSiloExtensions
     private static ISiloBuilder AddKeyGrainsClustering(this ISiloBuilder silo, KeyGrainsSiloOptions node, IConfiguration configuration)
     {
         var orleans = node.Orleans;
+
+        // Orleans:Tuning holds more than membership (the response timeout, the grain collection age):
+        // a single node honours it too.
+        silo.AddKeyGrainsMembershipTuning(configuration);
         if (node.Clustering.Provider == ClusteringProvider.Localhost)
         {
             return silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, null, orleans.ServiceId, orleans.ClusterId);
@@ -45,7 +49,6 @@ public static class KeyGrainsSiloExtensions
 
         silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (orleans.ClusterId, orleans.ServiceId));
         silo.ConfigureEndpoints(orleans.SiloPort, orleans.GatewayPort);
-        silo.AddKeyGrainsMembershipTuning(configuration);
         return silo.UseAdoNetClustering(o =>
         {
             o.Invariant = PostgresInvariant;

@@ -89,6 +89,24 @@ public sealed class SiloSettingsTests
         Assert.Equal((StorageProvider.Memory, ClusteringProvider.Localhost), (settings.Storage.Provider, settings.Clustering.Provider));
     }
 
+    [Theory]
+    [InlineData("Localhost")]
+    [InlineData("Postgres")]
+    public void Build_WithTuning_GivesOrleansTheCollectionAgeAndResponseTimeout_WhateverTheClustering(string clustering)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "Memory", ["Clustering:Provider"] = clustering, ["ConnectionStrings:Postgres"] = "Host=db", ["Orleans:Tls:Disabled"] = "true",
+            ["Orleans:Tuning:CollectionAge"] = "00:00:30", ["Orleans:Tuning:ResponseTimeout"] = "00:00:07",
+        });
+        builder.UseOrleans(silo => silo.AddKeyGrains(builder.Configuration));
+        using var host = builder.Build();
+
+        Assert.Equal(TimeSpan.FromSeconds(30), host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.GrainCollectionOptions>>().Value.CollectionAge);
+        Assert.Equal(TimeSpan.FromSeconds(7), host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.SiloMessagingOptions>>().Value.ResponseTimeout);
+    }
+
     /// <summary>Composes and starts a silo host as src/Silo does; only failures are expected, before anything listens.</summary>
     private static async Task StartSiloAsync(params (string Key, string Value)[] values)
     {
