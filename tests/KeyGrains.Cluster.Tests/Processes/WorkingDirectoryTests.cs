@@ -17,35 +17,10 @@ public sealed class WorkingDirectoryTests
     public async Task WebApi_StartedElsewhere_ReadsItsOwnSettings_AndKeepsRelativePathsUnderTheWorkingDirectory()
     {
         var work = Directory.CreateTempSubdirectory("keygrains-cwd-").FullName;
-        var port = NodeProcess.FreePort();
-        var url = "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
-        await using var node = NodeProcess.Start("webapi", Built.Dll("WebApi"), ["--urls", url], new Dictionary<string, string>
-        {
-            ["Authority__OperatorToken"] = "kgop_working-directory-test-token-0000",
-            ["Storage__SqlitePath"] = "data/relative.db",
-            ["Orleans__SiloPort"] = NodeProcess.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Orleans__GatewayPort"] = NodeProcess.FreePort().ToString(CultureInfo.InvariantCulture),
-        }, work);
-
+        var url = "http://127.0.0.1:" + NodeProcess.FreePort().ToString(CultureInfo.InvariantCulture);
+        await using var node = WebApiProcess.Start(["--urls", url], work);
         using var http = new HttpClient { BaseAddress = new Uri(url) };
-        var ready = false;
-        for (var i = 0; i < 300 && !ready && !node.HasExited; i++)
-        {
-            try
-            {
-                ready = (await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            if (!ready)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        Assert.True(ready, node.Tail());
+        await WebApiProcess.WaitReadyAsync(http, node);
         for (var i = 0; i < 20; i++)
         {
             var answer = await http.PostAsJsonAsync("/v1/keys/verify", new { key = "kg_not-a-key" });
