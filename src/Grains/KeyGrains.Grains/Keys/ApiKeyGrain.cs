@@ -18,7 +18,7 @@ public sealed class ApiKeyGrain(
     AuthorityClock clock,
     IOptions<ReplicaOptions> replicaOptions) : Grain, IApiKeyGrain, IKeyReplica, IKeyCopySource
 {
-    private readonly KeyUsage _usage = new();
+    private KeyUsage _usage;
     private PublishedKey? _published;
     private SecretWatch? _secret;
     private bool _unsaved;
@@ -36,7 +36,7 @@ public sealed class ApiKeyGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        var orgId = _published?.Model.Record.OrgId;
+        var orgId = _published?.Record.OrgId;
         Withdraw();
         if (orgId is not null && _usage.TryTakeUnreported(out var at))
         {
@@ -50,7 +50,7 @@ public sealed class ApiKeyGrain(
         _confirmed ? ValueTask.FromResult(AnswerFromMemory(request)) : ConfirmThenVerifyAsync(request);
 
     private VerifyResult AnswerFromMemory(VerifyRequest request) =>
-        _published is { } key ? key.Verify(request.Key, request.Ip, request.Permissions, clock.Now) : VerifyResult.NotFound;
+        _published is { } key ? key.Verify(request.Key, request.Ip, request.Permissions, clock.Now, ref _usage) : VerifyResult.NotFound;
 
     private async ValueTask<VerifyResult> ConfirmThenVerifyAsync(VerifyRequest request)
     {
@@ -74,11 +74,11 @@ public sealed class ApiKeyGrain(
             }
         }
 
-        return new KeyCopy(_published?.Model.Record, HeldVersion);
+        return new KeyCopy(_published?.Record, HeldVersion);
     }
 
     /// <summary>The version of what this activation answers from: its record's, or its removal's.</summary>
-    private long HeldVersion => _published?.Model.Record.Version ?? state.State.RemovedAtVersion ?? 0;
+    private long HeldVersion => _published?.Record.Version ?? state.State.RemovedAtVersion ?? 0;
 
     /// <summary>Takes the organization's record if it is newer than the stored one; none means the key is gone.</summary>
     private async Task ConfirmAsync()
@@ -228,7 +228,7 @@ public sealed class ApiKeyGrain(
         }
 
         WatchSecret(record.SecretHash, issuedHere);
-        _published = new PublishedKey(new VerificationModel(record), _usage, _secret!);
+        _published = new PublishedKey(record, _secret!);
     }
 
     private void WatchSecret(byte[] secretHash, bool issuedHere)

@@ -1,15 +1,19 @@
 namespace KeyGrains.Keys;
 
-/// <summary>When a key last verified successfully, and whether its organization has been told.</summary>
-internal sealed class KeyUsage
+/// <summary>
+/// When a key last verified successfully, and whether its organization has been told. A mutable
+/// struct kept as a field of its owner (a node's replica, the key grain) and used only through it,
+/// so recording a use writes the owner's own memory rather than one more object per key.
+/// </summary>
+internal struct KeyUsage
 {
     private long _lastTicks;
     private long _reportedTicks;
 
-    public void Record(DateTimeOffset now)
+    /// <summary>A successful use at <paramref name="ticks"/> (UTC).</summary>
+    public void Record(long ticks)
     {
         // Many threads may record at once; the latest time wins and nothing is lost but ties.
-        var ticks = now.UtcTicks;
         var seen = Volatile.Read(ref _lastTicks);
         while (ticks > seen)
         {

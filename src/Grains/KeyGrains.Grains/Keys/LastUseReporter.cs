@@ -39,7 +39,7 @@ internal sealed class LastUseReporter(NodeReplicas replicas, ILastUseSink sink, 
             var byOrg = new Dictionary<string, Dictionary<string, DateTimeOffset>>(StringComparer.Ordinal);
             foreach (var (keyId, replica) in replicas.Replicas)
             {
-                if (replica.OrgId is { } orgId && replica.Usage.TryTakeUnreported(out var at))
+                if (replica.OrgId is { } orgId && replica.TryTakeUnreportedUse(out var at))
                 {
                     if (!byOrg.TryGetValue(orgId, out var uses))
                     {

@@ -32,8 +32,7 @@ public sealed class NodeReplicas(IGrainFactory grains, AuthorityClock clock, Tim
             && _replicas.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(keyId, out var replica)
             && replica.Copy is { } copy)
         {
-            replica.Touch();
-            result = copy.Verify(key, ip, permissions, clock.Now);
+            result = replica.Verify(copy, key, ip, permissions, clock.Now);
             return true;
         }
 
@@ -52,7 +51,7 @@ public sealed class NodeReplicas(IGrainFactory grains, AuthorityClock clock, Tim
         var leasedBefore = Leased;
         var copy = await grains.GetGrain<IKeyCopySource>(keyId).GetCopy(replica.Version);
         var published = replica.Take(copy, keep: leasedBefore);
-        return published?.Verify(key, ip, permissions, clock.Now) ?? VerifyResult.NotFound;
+        return published is null ? VerifyResult.NotFound : replica.Verify(published, key, ip, permissions, clock.Now);
     }
 
     public Task Drop(KeyVersion[] keys)

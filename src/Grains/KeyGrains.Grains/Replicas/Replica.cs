@@ -1,3 +1,4 @@
+using System.Net;
 using KeyGrains.Keys;
 
 namespace KeyGrains.Replicas;
@@ -10,19 +11,28 @@ internal sealed class Replica
     private long _version;
     private SecretWatch? _secret;
     private volatile bool _touched = true;
+    private KeyUsage _usage;
 
     public PublishedKey? Copy => _copy;
 
     public long Version => Volatile.Read(ref _version);
-
-    public KeyUsage Usage { get; } = new();
 
     public string? OrgId { get; private set; }
 
     /// <summary>The current secret's hash when it was presented on this node.</summary>
     public byte[]? PresentedHash => _secret is { Use: SecretUse.Presented } watch ? watch.Hash : null;
 
-    public void Touch()
+    /// <summary>Answers from <paramref name="copy"/> (this replica's, or one just fetched) and records the use here.</summary>
+    public VerifyResult Verify(PublishedKey copy, string key, IPAddress? ip, string[]? permissions, DateTimeOffset now)
+    {
+        Touch();
+        return copy.Verify(key, ip, permissions, now, ref _usage);
+    }
+
+    /// <summary>The last successful use not yet reported, if any; it counts as reported from here on.</summary>
+    public bool TryTakeUnreportedUse(out DateTimeOffset at) => _usage.TryTakeUnreported(out at);
+
+    private void Touch()
     {
         // Read first, so a hot key does not write the same cache line on every verification.
         if (!_touched)
@@ -64,7 +74,7 @@ internal sealed class Replica
                 _secret = new SecretWatch(record.SecretHash, sinceIssued: false);
             }
 
-            var published = new PublishedKey(new VerificationModel(record), Usage, _secret);
+            var published = new PublishedKey(record, _secret);
             if (keep)
             {
                 _copy = published;
