@@ -64,7 +64,7 @@ internal static partial class HotPathSuite
             // steady state a gateway sees, not of first fetches (the warm-up runs below reach only
             // part of a large set).
             await BenchmarkClient.WarmAsync(api.Url, keys);
-            await BenchmarkClient.SettleAsync(api.Url, TimeSpan.FromMinutes(5));
+            await BenchmarkClient.SettleAsync(api.Url, count, TimeSpan.FromMinutes(10));
             await Baselines.SeedRedisAsync(redisEndpoint, keys);
             await BenchmarkClient.WaitPostAsync(redisUrl + "/v1/keys/verify", keys[0]);
             await BenchmarkClient.WaitPostAsync(floorUrl + "/v1/keys/verify", keys[0]);
