@@ -59,10 +59,12 @@ internal sealed class PublishedKey
             }
         }
 
-        // Only the common answer is kept, with its JSON written now rather than on a request;
-        // the refusals are rare enough to build when they happen.
+        // Only the common answer is kept, with its verify JSON and forward authentication's roles
+        // header written now (rather than on a request, and next to this object in memory); the
+        // refusals are rare enough to build when they happen.
         _valid = Answer(VerifyCode.Valid);
         _valid.Utf8Json();
+        _valid.RolesText();
     }
 
     public KeyRecord Record => _record;
