@@ -21,19 +21,26 @@ public sealed class RefusalLog(IOptions<SecurityOptions> options, TimeProvider t
     public void Add(string orgId, string actor, string? source, string target, string reason)
     {
         var now = time.GetUtcNow();
-        if (!_tallies.TryGetValue((orgId, source), out var tally))
+        while (true)
         {
-            if (_tallies.Count >= _maxEntries)
+            if (!_tallies.TryGetValue((orgId, source), out var tally))
             {
-                Interlocked.Increment(ref _dropped);
-                return;
+                if (_tallies.Count >= _maxEntries)
+                {
+                    Interlocked.Increment(ref _dropped);
+                    return;
+                }
+
+                var cut = target.Length <= RefusalSummary.MaxTargetLength ? target : target[..RefusalSummary.MaxTargetLength];
+                tally = _tallies.GetOrAdd((orgId, source), static (_, t) => new Tally(t.actor, t.cut, t.reason, t.now), (actor, cut, reason, now));
             }
 
-            var cut = target.Length <= RefusalSummary.MaxTargetLength ? target : target[..RefusalSummary.MaxTargetLength];
-            tally = _tallies.GetOrAdd((orgId, source), static (_, t) => new Tally(t.actor, t.cut, t.reason, t.now), (actor, cut, reason, now));
+            // A tally taken by TakeAll between the lookup and here is sealed: count in a fresh one.
+            if (tally.TryCount(now))
+            {
+                return;
+            }
         }
-
-        tally.Count(now);
     }
 
     /// <summary>Everything counted so far, by organization; counting starts afresh.</summary>
@@ -59,19 +66,47 @@ public sealed class RefusalLog(IOptions<SecurityOptions> options, TimeProvider t
         return byOrg;
     }
 
+    /// <summary>
+    /// One pair's count. <see cref="Summarize"/> seals it, so a refusal that raced the flush is
+    /// never added to a count already handed over: it fails <see cref="TryCount"/> and starts anew.
+    /// </summary>
     private sealed class Tally(string actor, string target, string reason, DateTimeOffset first)
     {
+        private const int Sealed = -1;
         private int _count;
         private long _lastTicks = first.UtcTicks;
 
-        public void Count(DateTimeOffset now)
+        public bool TryCount(DateTimeOffset now)
         {
-            Interlocked.Increment(ref _count);
-            Interlocked.Exchange(ref _lastTicks, Math.Max(Interlocked.Read(ref _lastTicks), now.UtcTicks));
+            var seen = Volatile.Read(ref _lastTicks);
+            while (seen < now.UtcTicks)
+            {
+                var was = Interlocked.CompareExchange(ref _lastTicks, now.UtcTicks, seen);
+                if (was == seen)
+                {
+                    break;
+                }
+
+                seen = was;
+            }
+
+            var count = Volatile.Read(ref _count);
+            while (count != Sealed)
+            {
+                var was = Interlocked.CompareExchange(ref _count, count + 1, count);
+                if (was == count)
+                {
+                    return true;
+                }
+
+                count = was;
+            }
+
+            return false;
         }
 
         public RefusalSummary Summarize(string? source) => new(
-            actor, source, target, reason, Volatile.Read(ref _count), first,
+            actor, source, target, reason, Interlocked.Exchange(ref _count, Sealed), first,
             new DateTimeOffset(Interlocked.Read(ref _lastTicks), TimeSpan.Zero));
     }
 }
