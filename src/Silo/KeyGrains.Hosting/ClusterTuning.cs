@@ -28,10 +28,17 @@ public static class ClusterTuning
         {
             if (t.Value.CollectionAge is { } age)
             {
-                // Orleans wants the collection sweep more frequent than the age it enforces.
                 o.CollectionAge = age;
-                o.CollectionQuantum = age / 2 < o.CollectionQuantum ? age / 2 : o.CollectionQuantum;
             }
+
+            if (t.Value.KeyCollectionAge is { } keyAge)
+            {
+                o.ClassSpecificCollectionAge[typeof(Keys.ApiKeyGrain).FullName!] = keyAge;
+            }
+
+            // Orleans wants the collection sweep more frequent than any age it enforces.
+            var shortest = o.ClassSpecificCollectionAge.Values.Aggregate(o.CollectionAge, (a, b) => a < b ? a : b);
+            o.CollectionQuantum = shortest / 2 < o.CollectionQuantum ? shortest / 2 : o.CollectionQuantum;
         });
         return silo;
     }

@@ -45,4 +45,12 @@ public sealed class ClusterTuningOptions
     /// not depend on its grain's activation. Tests shorten it to show that.
     /// </summary>
     public TimeSpan? CollectionAge { get; set; }
+
+    /// <summary>
+    /// How long an idle key grain stays activated, when it should differ from <see cref="CollectionAge"/>.
+    /// A key's grain is called to change the key and to hand its copy to a node, not to verify it, so
+    /// a node serving many keys can let their grains go early while the organizations' grains (read
+    /// for every listing and told every minute of their keys' last use) stay.
+    /// </summary>
+    public TimeSpan? KeyCollectionAge { get; set; }
 }

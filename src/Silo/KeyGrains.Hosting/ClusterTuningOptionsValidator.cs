@@ -13,10 +13,8 @@ public sealed class ClusterTuningOptionsValidator : IValidateOptions<ClusterTuni
         Positive(failures, nameof(options.IAmAliveTablePublishTimeout), options.IAmAliveTablePublishTimeout);
         Positive(failures, nameof(options.TableRefreshTimeout), options.TableRefreshTimeout);
         Positive(failures, nameof(options.GatewayListRefreshPeriod), options.GatewayListRefreshPeriod);
-        if (options.CollectionAge is { } age && age < TimeSpan.FromSeconds(1))
-        {
-            failures.Add($"{ClusterTuningOptions.SectionName}:CollectionAge is {age} but must be at least 00:00:01.");
-        }
+        AtLeastASecond(failures, nameof(options.CollectionAge), options.CollectionAge);
+        AtLeastASecond(failures, nameof(options.KeyCollectionAge), options.KeyCollectionAge);
 
         if (options.NumMissedProbesLimit < 1)
         {
@@ -24,6 +22,14 @@ public sealed class ClusterTuningOptionsValidator : IValidateOptions<ClusterTuni
         }
 
         return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
+    }
+
+    private static void AtLeastASecond(List<string> failures, string setting, TimeSpan? value)
+    {
+        if (value is { } age && age < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"{ClusterTuningOptions.SectionName}:{setting} is {age} but must be at least 00:00:01.");
+        }
     }
 
     private static void Positive(List<string> failures, string setting, TimeSpan value)

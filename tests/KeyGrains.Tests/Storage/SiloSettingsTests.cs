@@ -72,6 +72,7 @@ public sealed class SiloSettingsTests
     [InlineData("Orleans:Tuning:ProbeTimeout", "00:00:00", "Orleans:Tuning:ProbeTimeout")]
     [InlineData("Orleans:Tuning:NumMissedProbesLimit", "0", "Orleans:Tuning:NumMissedProbesLimit")]
     [InlineData("Orleans:Tuning:ResponseTimeout", "soon", "Orleans:Tuning:ResponseTimeout")]
+    [InlineData("Orleans:Tuning:KeyCollectionAge", "00:00:00.500", "Orleans:Tuning:KeyCollectionAge")]
     [InlineData("Authority:DefaultKeyLimit", "0", "Authority:DefaultKeyLimit")]
     public async Task Start_InvalidSetting_StopsNamingTheSettingAndValue(string key, string value, string named)
     {
@@ -105,6 +106,23 @@ public sealed class SiloSettingsTests
 
         Assert.Equal(TimeSpan.FromSeconds(30), host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.GrainCollectionOptions>>().Value.CollectionAge);
         Assert.Equal(TimeSpan.FromSeconds(7), host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.SiloMessagingOptions>>().Value.ResponseTimeout);
+    }
+
+    [Fact]
+    public void Build_WithAKeyCollectionAge_ShortensKeyGrainsAlone_AndSweepsOftenEnoughForIt()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "Memory", ["Orleans:Tls:Disabled"] = "true", ["Orleans:Tuning:KeyCollectionAge"] = "00:00:20",
+        });
+        builder.UseOrleans(silo => silo.AddKeyGrains(builder.Configuration));
+        using var host = builder.Build();
+
+        var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.GrainCollectionOptions>>().Value;
+        Assert.Equal(TimeSpan.FromMinutes(15), options.CollectionAge);
+        Assert.Equal(TimeSpan.FromSeconds(20), Assert.Single(options.ClassSpecificCollectionAge, a => a.Key == "KeyGrains.Keys.ApiKeyGrain").Value);
+        Assert.True(options.CollectionQuantum <= TimeSpan.FromSeconds(10), $"quantum {options.CollectionQuantum}");
     }
 
     /// <summary>Composes and starts a silo host as src/Silo does; only failures are expected, before anything listens.</summary>
