@@ -166,6 +166,36 @@ public sealed class VerifyTests(ClusterFixture fx)
     }
 
     [Fact]
+    public async Task LastUse_ReportedToManyOrganizationsAtOnce_IsSavedAtMomentsSpreadOverThePeriod()
+    {
+        var used = new List<(IOrganizationGrain Org, string KeyId)>();
+        for (var i = 0; i < 30; i++)
+        {
+            var org = await fx.NewOrgAsync();
+            used.Add((org, (await org.CreateKey(Viewer(), Caller.Operator())).Key.Id));
+        }
+
+        // As a node's report reaches them: every organization in the same moment.
+        var reported = System.Diagnostics.Stopwatch.GetTimestamp();
+        var at = DateTimeOffset.UtcNow;
+        await Task.WhenAll(used.Select(u => u.Org.ReportLastUsed(new() { [u.KeyId] = at })));
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (used.Any(u => !(fx.Storage.LastWriteOf(u.Org.GetGrainId()) > reported)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        var saved = used.Select(u => System.Diagnostics.Stopwatch.GetElapsedTime(reported, fx.Storage.LastWriteOf(u.Org.GetGrainId())!.Value)).ToList();
+        Assert.All(saved, s => Assert.InRange(s, TimeSpan.Zero, ClusterFixture.LastUseReportPeriod + TimeSpan.FromSeconds(2)));
+        Assert.True(saved.Max() - saved.Min() >= ClusterFixture.LastUseReportPeriod / 3, $"saved between {saved.Min()} and {saved.Max()} after the report");
+        foreach (var (org, keyId) in used)
+        {
+            Assert.Equal(at, (await org.GetKey(keyId)).LastUsedAt);
+        }
+    }
+
+    [Fact]
     public async Task LastUse_IsRecordedWhenTheKeyGrainDeactivates()
     {
         var org = await fx.NewOrgAsync();

@@ -10,6 +10,7 @@ namespace KeyGrains.Tests.Support;
 public sealed class FaultyStorage(IGrainStorage inner) : IGrainStorage
 {
     private readonly ConcurrentDictionary<GrainId, int> _writes = new();
+    private readonly ConcurrentDictionary<GrainId, long> _lastWrites = new();
     private Func<GrainId, bool>? _failWhen;
     private int _failuresLeft;
     private int _skipsLeft;
@@ -30,6 +31,9 @@ public sealed class FaultyStorage(IGrainStorage inner) : IGrainStorage
 
     public int WritesOf(GrainId grainId) => _writes.GetValueOrDefault(grainId);
 
+    /// <summary>When the grain's state was last written or cleared (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), if ever.</summary>
+    public long? LastWriteOf(GrainId grainId) => _lastWrites.TryGetValue(grainId, out var at) ? at : null;
+
     public int TotalWrites => _writes.Values.Sum();
 
     public IReadOnlyCollection<GrainId> WrittenGrains => _writes.Keys.ToArray();
@@ -40,15 +44,21 @@ public sealed class FaultyStorage(IGrainStorage inner) : IGrainStorage
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ThrowIfFaulted(grainId);
-        _writes.AddOrUpdate(grainId, 1, static (_, n) => n + 1);
+        Count(grainId);
         return inner.WriteStateAsync(stateName, grainId, grainState);
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ThrowIfFaulted(grainId);
-        _writes.AddOrUpdate(grainId, 1, static (_, n) => n + 1);
+        Count(grainId);
         return inner.ClearStateAsync(stateName, grainId, grainState);
+    }
+
+    private void Count(GrainId grainId)
+    {
+        _writes.AddOrUpdate(grainId, 1, static (_, n) => n + 1);
+        _lastWrites[grainId] = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 
     private void ThrowIfFaulted(GrainId grainId)

@@ -129,11 +129,13 @@ public sealed partial class OrganizationGrain(
         }
 
         // Saved with the next change, or by itself within a period: one write per organization,
-        // however many of its keys are in use.
+        // however many of its keys are in use. A node reports to every organization at once, so
+        // each picks its own moment in the period: a thousand saves landing in the same second took
+        // the database from the node's verifications for two seconds every minute.
         if (_lastUsedDirty && _lastUsedSave is null)
         {
-            var period = options.Value.LastUseReportPeriod;
-            _lastUsedSave = this.RegisterGrainTimer(SaveLastUsedAsync, period, Timeout.InfiniteTimeSpan);
+            var due = options.Value.LastUseReportPeriod * Random.Shared.NextDouble();
+            _lastUsedSave = this.RegisterGrainTimer(SaveLastUsedAsync, due, Timeout.InfiniteTimeSpan);
         }
 
         return Task.CompletedTask;
