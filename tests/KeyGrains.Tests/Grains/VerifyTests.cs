@@ -196,6 +196,50 @@ public sealed class VerifyTests(ClusterFixture fx)
     }
 
     [Fact]
+    public async Task LastUse_OnlyMovesForward_OutlivesAChangeToTheKey_AndIsSavedByItself()
+    {
+        var org = await fx.NewOrgAsync();
+        var id = (await org.CreateKey(Viewer(), Caller.Operator())).Key.Id;
+        var first = new DateTimeOffset(2026, 12, 1, 20, 0, 0, TimeSpan.Zero);
+
+        await org.ReportLastUsed(new() { [id] = first });
+        await org.ReportLastUsed(new() { [id] = first.AddSeconds(-30) });
+        await Eventually(async () => Assert.Equal(first, (await org.GetKey(id)).LastUsedAt));
+        Assert.Equal(first, (await org.UpdateKey(id, new UpdateKey(Name: "renamed"), Caller.Operator())).LastUsedAt);
+        Assert.Equal(first, Assert.Single((await org.ListKeys(new KeyQuery())).Items).LastUsedAt);
+
+        // A report alone is saved within a period, with no change to carry it.
+        var writes = fx.Storage.WritesOf(org.GetGrainId());
+        await org.ReportLastUsed(new() { [id] = first.AddMinutes(1) });
+        await Eventually(() => Assert.True(fx.Storage.WritesOf(org.GetGrainId()) > writes));
+        await fx.Cluster.DeactivateAsync(org);
+        Assert.Equal(first.AddMinutes(1), (await org.GetKey(id)).LastUsedAt);
+    }
+
+    private static async Task Eventually(Func<Task> check)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            try
+            {
+                await check();
+                return;
+            }
+            catch (Xunit.Sdk.XunitException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+        }
+    }
+
+    private static Task Eventually(Action check) => Eventually(() =>
+    {
+        check();
+        return Task.CompletedTask;
+    });
+
+    [Fact]
     public async Task LastUse_IsRecordedWhenTheKeyGrainDeactivates()
     {
         var org = await fx.NewOrgAsync();

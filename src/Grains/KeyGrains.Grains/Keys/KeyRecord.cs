@@ -38,7 +38,8 @@ public sealed record KeyRecord
         : ExpiresAt <= now ? KeyStatus.Expired
         : KeyStatus.Active;
 
-    public KeyInfo ToInfo(DateTimeOffset now) => new(
+    /// <summary>The key as the API shows it; its last use is kept by the organization (<c>OrganizationState.LastUsed</c>).</summary>
+    public KeyInfo ToInfo(DateTimeOffset now, DateTimeOffset? lastUsedAt) => new(
         Id, OrgId, Name, Description, Roles, StatusAt(now), Last4, CreatedAt, CreatedBy,
-        ExpiresAt, RevokedAt, LastUsedAt, AllowedIps);
+        ExpiresAt, RevokedAt, lastUsedAt, AllowedIps);
 }

@@ -121,9 +121,9 @@ public sealed partial class OrganizationGrain(
     {
         foreach (var (keyId, at) in uses)
         {
-            if (State.Keys.TryGetValue(keyId, out var record) && !(record.LastUsedAt >= at))
+            if (State.Keys.TryGetValue(keyId, out var record) && !(State.LastUsedOf(record) >= at))
             {
-                State.Keys[keyId] = record with { LastUsedAt = at };
+                State.LastUsed[keyId] = at;
                 _lastUsedDirty = true;
             }
         }

@@ -40,10 +40,30 @@ public sealed class OrganizationState
     [Id(11)] public List<KeyChange> Unfinished { get; set; } = [];
 
     /// <summary>
+    /// When each key was last used, as the nodes report it. Kept beside the records, not in them: a
+    /// report then overwrites a value in place, where replacing each used key's record every minute
+    /// made a hundred thousand objects a minute for the collector to promote on a busy node. A
+    /// record's own <see cref="KeyRecord.LastUsedAt"/> is what state stored before held; the later counts.
+    /// </summary>
+    [Id(12)] public Dictionary<string, DateTimeOffset> LastUsed { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
     /// Sealed first answers of idempotent creations and rotations, oldest first; at most a day old.
     /// The id leaves room below it, so other members added meanwhile do not take the same one.
     /// </summary>
     [Id(20)] public List<StoredAnswer> Answers { get; set; } = [];
+
+    public DateTimeOffset? LastUsedOf(KeyRecord record) =>
+        LastUsed.TryGetValue(record.Id, out var at) && !(record.LastUsedAt >= at) ? at : record.LastUsedAt;
+
+    /// <summary>The key as the API shows it, with its last use.</summary>
+    public KeyInfo Info(KeyRecord record, DateTimeOffset now) => record.ToInfo(now, LastUsedOf(record));
+
+    public void RemoveKey(string keyId)
+    {
+        Keys.Remove(keyId);
+        LastUsed.Remove(keyId);
+    }
 }
 
 [GenerateSerializer, Immutable, Alias("kg.RoleRecord")]

@@ -15,5 +15,5 @@ public sealed record KeyCreated([property: Id(0)] string KeyId) : KeyChange
 
     internal override bool MayBeHeld => false;
 
-    internal override void Recover(OrganizationState state) => state.Keys.Remove(KeyId);
+    internal override void Recover(OrganizationState state) => state.RemoveKey(KeyId);
 }
