@@ -144,8 +144,8 @@ internal static partial class HotPathSuite
         md.AppendLine("process on the same 2 cores: the minimal endpoint, the JSON floor and the Redis verifier are modes of the");
         md.AppendLine("benchmark program (`Baselines.cs`); KeyGrains is one co-hosted node, on SQLite (on PostgreSQL above 10,000 keys, which only seeds faster). Targets: verify ≥ 1.0× the JSON");
         md.AppendLine("floor and ≥ 1.6× the Redis verifier with a p99 ≤ 1.5× the minimal endpoint's; `/v1/auth` ≥ 0.8× the minimal endpoint.");
-        md.AppendLine("Before the rounds every key is verified once and the node's idle key grains are collected (its collection");
-        md.AppendLine("age is one minute here, 15 by default), so the rounds see the steady state: answers from the node's copies.");
+        md.AppendLine("Before the rounds every key is verified once and the node's idle key grains are collected");
+        md.AppendLine("(`Orleans:Tuning:KeyCollectionAge` is one minute here; organizations keep the default 15), so the rounds see the steady state: answers from the node's copies.");
         md.AppendLine("Rounds run in ABBA order (every other round backwards), and the sides each ratio compares are neighbours.");
         md.AppendLine();
         var table = report.ToMarkdown();
