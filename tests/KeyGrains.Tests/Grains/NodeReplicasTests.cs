@@ -193,6 +193,58 @@ public sealed class NodeReplicasTests(ClusterFixture fx)
         Assert.InRange(fx.Storage.WritesOf(orgId) - writesBefore, 1, 2);
     }
 
+    [Fact]
+    public async Task AFullNode_KeepsItsKeysUntilOneIsTurnedAway_ThenDropsOneUnusedLongest_AndTellsItsGrain()
+    {
+        var org = await fx.NewOrgAsync(keyLimit: 101);
+        var keys = new List<string>();
+        for (var i = 0; i < 101; i++)
+        {
+            keys.Add((await org.CreateKey(Viewer, Caller.Operator())).Secret);
+        }
+
+        // A node of its own, bounded at 100 keys and leased by hand (no change reaches it: none is made).
+        var node = new NodeReplicas(fx.Client, new AuthorityClock(fx.Clock), TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new ReplicaOptions { MaxKeys = 100 }));
+        node.Lease(Stopwatch.GetTimestamp(), TimeSpan.FromMinutes(5));
+        bool Held(string key) => ApiKeyFormat.TryReadId(key, out var id) && node.TryVerify(id, key, null, null, out _);
+        async Task<VerifyCode> Fetch(string key) => (await node.FetchAndVerifyAsync(key[3..19], key, null, null)).Code;
+
+        foreach (var key in keys[..100])
+        {
+            Assert.Equal(VerifyCode.Valid, await Fetch(key));
+        }
+
+        // Full, and nobody waiting: a sweep drops nothing, however long the keys go unused.
+        Assert.Empty(node.Sweep());
+        Assert.Equal(100, node.Count);
+
+        // In the next period all but the first ten are verified again.
+        Assert.All(keys[10..100], key => Assert.True(Held(key)));
+        Assert.Empty(node.Sweep());
+        Assert.Equal(100, node.Count);
+
+        // The 101st key is answered, from a copy the full node does not keep...
+        Assert.Equal(VerifyCode.Valid, await Fetch(keys[100]));
+        Assert.False(Held(keys[100]));
+
+        // ...so the next sweep drops one of the ten unused longest, and says its secret was presented here.
+        var oldest = node.Replicas.Where(r => keys[..10].Any(key => key[3..19] == r.Key)).ToDictionary(r => r.Key, r => r.Value);
+        Assert.Equal(10, oldest.Count);
+        var dropped = Assert.Single(node.Sweep());
+        Assert.Contains(dropped.KeyId, oldest.Keys);
+
+        // A verification that found the key just before it left answers from no copy (it asks the grain).
+        Assert.Null(oldest[dropped.KeyId].Copy);
+        Assert.Equal(ApiKeyFormat.Hash(keys.Single(key => key[3..19] == dropped.KeyId)), dropped.SecretHash);
+        Assert.Equal(99, node.Count);
+        Assert.All(keys[10..100], key => Assert.True(Held(key)));
+
+        // Now the new key is kept.
+        Assert.Equal(VerifyCode.Valid, await Fetch(keys[100]));
+        Assert.True(Held(keys[100]));
+        Assert.Equal(100, node.Count);
+    }
+
     private Replica Replica(string keyId) => fx.Node.Replicas.First(r => r.Key == keyId).Value;
 
     /// <summary>A node that never answers: frozen, or cut off from the cluster.</summary>

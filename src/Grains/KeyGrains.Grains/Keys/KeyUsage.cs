@@ -30,8 +30,9 @@ internal struct KeyUsage
     /// <summary>The last use not yet reported, if any; it counts as reported from here on.</summary>
     public bool TryTakeUnreported(out DateTimeOffset at)
     {
+        // Read before exchanging: a key not used since the last report is not written to.
         var last = Volatile.Read(ref _lastTicks);
-        if (last == 0 || last == Interlocked.Exchange(ref _reportedTicks, last))
+        if (last == 0 || last == Volatile.Read(ref _reportedTicks) || last == Interlocked.Exchange(ref _reportedTicks, last))
         {
             at = default;
             return false;

@@ -10,15 +10,25 @@ namespace KeyGrains.Replicas;
 /// Every change to a key reaches this node (<see cref="Drop"/>) before it is acknowledged, or waits
 /// until this node's lease has ended; a copy carries its key's version, and no copy older than a
 /// version this node has heard of is taken, whichever activation offers it. Copies hold no secret,
-/// only the hash the record holds. At most <see cref="ReplicaOptions.MaxKeys"/> keys are held; past
-/// it, the keys not verified since the previous sweep go first (a clock: one "used" bit per key).
+/// only the hash the record holds. At most <see cref="ReplicaOptions.MaxKeys"/> keys are held; a full
+/// node answers a new key from a copy it does not keep, and its next sweep makes room by dropping the
+/// keys unused longest (see <see cref="Sweep"/>).
 /// </summary>
 public sealed class NodeReplicas(IGrainFactory grains, AuthorityClock clock, TimeProvider time, IOptions<ReplicaOptions> options)
     : IReplicaNode
 {
+    /// <summary>Sweep periods counted at most: a key unused for this many is as old as any.</summary>
+    private const int OldestAge = 63;
+
     private readonly ConcurrentDictionary<string, Replica> _replicas = new(StringComparer.Ordinal);
     private readonly int _maxKeys = options.Value.MaxKeys;
     private long _leaseEnd;
+
+    /// <summary>The sweep period now running: each sweep ends one, and each key notes the last one it was verified in.</summary>
+    private int _period;
+
+    /// <summary>Keys answered from a copy not kept, for lack of room, since the last sweep.</summary>
+    private int _turnedAway;
 
     /// <summary>Keys held (with a copy or only a version).</summary>
     public int Count => _replicas.Count;
@@ -32,7 +42,7 @@ public sealed class NodeReplicas(IGrainFactory grains, AuthorityClock clock, Tim
             && _replicas.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(keyId, out var replica)
             && replica.Copy is { } copy)
         {
-            result = replica.Verify(copy, key, ip, permissions, clock.Now);
+            result = replica.Verify(copy, key, ip, permissions, clock.Now, _period);
             return true;
         }
 
@@ -51,7 +61,7 @@ public sealed class NodeReplicas(IGrainFactory grains, AuthorityClock clock, Tim
         var leasedBefore = Leased;
         var copy = await grains.GetGrain<IKeyCopySource>(keyId).GetCopy(replica.Version);
         var published = replica.Take(copy, keep: leasedBefore);
-        return published is null ? VerifyResult.NotFound : replica.Verify(published, key, ip, permissions, clock.Now);
+        return published is null ? VerifyResult.NotFound : replica.Verify(published, key, ip, permissions, clock.Now, _period);
     }
 
     public Task Drop(KeyVersion[] keys)
@@ -98,18 +108,52 @@ public sealed class NodeReplicas(IGrainFactory grains, AuthorityClock clock, Tim
     internal IEnumerable<KeyValuePair<string, Replica>> Replicas => _replicas;
 
     /// <summary>
-    /// Past the bound, removes keys not verified since the previous sweep (and clears the bit of the
-    /// others); returns the removed ones whose current secret was presented here, so the key grain can be told.
+    /// Ends a sweep period. Room is made only when it is wanted: when keys were turned away since the
+    /// last sweep (or a race passed the bound), the keys unused longest go, as many as were turned away
+    /// and at least a hundredth of the bound, so a new working set moves in over a few sweeps; never a
+    /// key verified in the period just ended. Otherwise nothing is read: a node under its bound, or full
+    /// with nobody waiting, does no work here. Returns the removed keys whose current secret was
+    /// presented here, so the key grain can be told.
     /// </summary>
     internal List<(string KeyId, byte[] SecretHash)> Sweep()
     {
+        var ended = Interlocked.Increment(ref _period) - 1;
+        var turnedAway = Interlocked.Exchange(ref _turnedAway, 0);
+        var wanted = _replicas.Count - _maxKeys + (turnedAway > 0 ? Math.Max(turnedAway, Math.Max(1, _maxKeys / 100)) : 0);
         var presented = new List<(string, byte[])>();
-        var excess = _replicas.Count - _maxKeys;
+        if (wanted <= 0)
+        {
+            return presented;
+        }
+
+        // How many keys were last verified how many periods ago, then the youngest age that still
+        // frees enough places: keys of that age or older go (an LRU to the period, in two passes).
+        Span<int> byAge = stackalloc int[OldestAge + 1];
+        foreach (var (_, replica) in _replicas)
+        {
+            byAge[Age(ended, replica)]++;
+        }
+
+        var threshold = OldestAge;
+        for (var older = byAge[OldestAge]; threshold > 1 && older < wanted; older += byAge[threshold])
+        {
+            threshold--;
+        }
+
         foreach (var (keyId, replica) in _replicas)
         {
-            if (!replica.TakeTouched() && excess > 0 && _replicas.TryRemove(keyId, out _))
+            if (wanted == 0)
             {
-                excess--;
+                break;
+            }
+
+            if (Age(ended, replica) >= threshold)
+            {
+                // Emptied first, then removed: a change that no longer finds the key here cannot
+                // leave a copy behind for a verification that found it a moment before.
+                replica.Evict();
+                _replicas.TryRemove(keyId, out _);
+                wanted--;
                 if (replica.PresentedHash is { } hash)
                 {
                     presented.Add((keyId, hash));
@@ -120,11 +164,19 @@ public sealed class NodeReplicas(IGrainFactory grains, AuthorityClock clock, Tim
         return presented;
     }
 
+    private static int Age(int ended, Replica replica) => Math.Clamp(ended - replica.UsedIn, 0, OldestAge);
+
     private Replica Track(string keyId)
     {
-        var replica = new Replica();
-        // Past the bound a key is still answered, from a copy nobody keeps, until a sweep makes room.
-        return _replicas.Count < _maxKeys ? _replicas.GetOrAdd(keyId, replica) : replica;
+        var replica = new Replica(_period);
+        if (_replicas.Count < _maxKeys)
+        {
+            return _replicas.GetOrAdd(keyId, replica);
+        }
+
+        // Full: the key is still answered, from a copy nobody keeps, and the next sweep makes room.
+        Interlocked.Increment(ref _turnedAway);
+        return replica;
     }
 }
 

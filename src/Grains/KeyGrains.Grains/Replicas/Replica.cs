@@ -4,14 +4,19 @@ using KeyGrains.Keys;
 namespace KeyGrains.Replicas;
 
 /// <summary>One key on a node: its copy (if any), the newest version heard of, and its use.</summary>
-internal sealed class Replica
+internal sealed class Replica(int period)
 {
     private readonly Lock _gate = new();
     private volatile PublishedKey? _copy;
     private long _version;
     private SecretWatch? _secret;
-    private volatile bool _touched = true;
+
+    /// <summary>The node's sweep period in which the key was last verified (or first held).</summary>
+    private int _usedIn = period;
     private KeyUsage _usage;
+
+    /// <summary>Swept off the node: it keeps no copy from here on.</summary>
+    private bool _evicted;
 
     public PublishedKey? Copy => _copy;
 
@@ -22,31 +27,26 @@ internal sealed class Replica
     /// <summary>The current secret's hash when it was presented on this node.</summary>
     public byte[]? PresentedHash => _secret is { Use: SecretUse.Presented } watch ? watch.Hash : null;
 
-    /// <summary>Answers from <paramref name="copy"/> (this replica's, or one just fetched) and records the use here.</summary>
-    public VerifyResult Verify(PublishedKey copy, string key, IPAddress? ip, string[]? permissions, DateTimeOffset now)
+    /// <summary>The sweep period in which the key was last verified on this node.</summary>
+    public int UsedIn => Volatile.Read(ref _usedIn);
+
+    /// <summary>
+    /// Answers from <paramref name="copy"/> (this replica's, or one just fetched) and records the use
+    /// here, in the node's sweep period <paramref name="period"/>.
+    /// </summary>
+    public VerifyResult Verify(PublishedKey copy, string key, IPAddress? ip, string[]? permissions, DateTimeOffset now, int period)
     {
-        Touch();
+        // Read first: a key verified many times in a period writes its stamp once.
+        if (_usedIn != period)
+        {
+            Volatile.Write(ref _usedIn, period);
+        }
+
         return copy.Verify(key, ip, permissions, now, ref _usage);
     }
 
     /// <summary>The last successful use not yet reported, if any; it counts as reported from here on.</summary>
     public bool TryTakeUnreportedUse(out DateTimeOffset at) => _usage.TryTakeUnreported(out at);
-
-    private void Touch()
-    {
-        // Read first, so a hot key does not write the same cache line on every verification.
-        if (!_touched)
-        {
-            _touched = true;
-        }
-    }
-
-    public bool TakeTouched()
-    {
-        var touched = _touched;
-        _touched = false;
-        return touched;
-    }
 
     /// <summary>
     /// Takes <paramref name="copy"/> unless it is older than a version already heard of; kept for
@@ -75,12 +75,25 @@ internal sealed class Replica
             }
 
             var published = new PublishedKey(record, _secret);
-            if (keep)
+            if (keep && !_evicted)
             {
                 _copy = published;
             }
 
             return published;
+        }
+    }
+
+    /// <summary>
+    /// Before the node lets go of this key: no copy answers from here on, so a verification that found
+    /// the replica just before it left cannot answer from a copy a later change no longer reaches.
+    /// </summary>
+    public void Evict()
+    {
+        lock (_gate)
+        {
+            _evicted = true;
+            _copy = null;
         }
     }
 
