@@ -14,5 +14,5 @@ ALTER TABLE orleans_grain_state REPLICA IDENTITY FULL;
 
 DROP PUBLICATION IF EXISTS keygrains_regions;
 CREATE PUBLICATION keygrains_regions FOR TABLE
-    orleans_grain_state WHERE (grain_type IN ('org', 'key', 'audit', 'operator')),
+    orleans_grain_state WHERE (grain_type IN ('org', 'key', 'lastuse', 'audit', 'operator')),
     kg_region_heartbeat;

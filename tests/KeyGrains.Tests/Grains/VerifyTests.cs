@@ -208,12 +208,35 @@ public sealed class VerifyTests(ClusterFixture fx)
         Assert.Equal(first, (await org.UpdateKey(id, new UpdateKey(Name: "renamed"), Caller.Operator())).LastUsedAt);
         Assert.Equal(first, Assert.Single((await org.ListKeys(new KeyQuery())).Items).LastUsedAt);
 
-        // A report alone is saved within a period, with no change to carry it.
-        var writes = fx.Storage.WritesOf(org.GetGrainId());
+        // A report alone is saved within a period, with no change to carry it, in the last-use state
+        // alone: the organization's own state (its records, roles, audit outbox) is not written again.
+        var (lastUseWrites, orgWrites) = (fx.Storage.WritesOf(org.GetGrainId(), "lastuse"), fx.Storage.WritesOf(org.GetGrainId(), "org"));
         await org.ReportLastUsed(new() { [id] = first.AddMinutes(1) });
-        await Eventually(() => Assert.True(fx.Storage.WritesOf(org.GetGrainId()) > writes));
+        await Eventually(() => Assert.True(fx.Storage.WritesOf(org.GetGrainId(), "lastuse") > lastUseWrites));
         await fx.Cluster.DeactivateAsync(org);
         Assert.Equal(first.AddMinutes(1), (await org.GetKey(id)).LastUsedAt);
+        Assert.Equal(orgWrites, fx.Storage.WritesOf(org.GetGrainId(), "org"));
+    }
+
+    [Fact]
+    public async Task LastUse_HeldByTheOrganizationsStateAsStoredBefore_StillShows_UntilALaterOneIsReported()
+    {
+        var org = await fx.NewOrgAsync();
+        var id = (await org.CreateKey(Viewer(), Caller.Operator())).Key.Id;
+        var before = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+
+        // As a version that kept last use in the organization's state left it.
+        await fx.Cluster.DeactivateAsync(org);
+        var stored = new GrainState<KeyGrains.Organizations.OrganizationState>();
+        await fx.Storage.Inner.ReadStateAsync("org", org.GetGrainId(), stored);
+        stored.State!.LastUsed[id] = before;
+        await fx.Storage.Inner.WriteStateAsync("org", org.GetGrainId(), stored);
+
+        Assert.Equal(before, (await org.GetKey(id)).LastUsedAt);
+        await org.ReportLastUsed(new() { [id] = before.AddDays(1) });
+        await Eventually(async () => Assert.Equal(before.AddDays(1), Assert.Single((await org.ListKeys(new KeyQuery())).Items).LastUsedAt));
+        await fx.Cluster.DeactivateAsync(org);
+        Assert.Equal(before.AddDays(1), (await org.GetKey(id)).LastUsedAt);
     }
 
     private static async Task Eventually(Func<Task> check)

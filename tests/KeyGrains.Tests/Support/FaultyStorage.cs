@@ -10,6 +10,7 @@ namespace KeyGrains.Tests.Support;
 public sealed class FaultyStorage(IGrainStorage inner) : IGrainStorage
 {
     private readonly ConcurrentDictionary<GrainId, int> _writes = new();
+    private readonly ConcurrentDictionary<(GrainId, string), int> _writesByState = new();
     private readonly ConcurrentDictionary<GrainId, long> _lastWrites = new();
     private Func<GrainId, bool>? _failWhen;
     private int _failuresLeft;
@@ -31,6 +32,9 @@ public sealed class FaultyStorage(IGrainStorage inner) : IGrainStorage
 
     public int WritesOf(GrainId grainId) => _writes.GetValueOrDefault(grainId);
 
+    /// <summary>Writes and clears of one of the grain's states.</summary>
+    public int WritesOf(GrainId grainId, string stateName) => _writesByState.GetValueOrDefault((grainId, stateName));
+
     /// <summary>When the grain's state was last written or cleared (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), if ever.</summary>
     public long? LastWriteOf(GrainId grainId) => _lastWrites.TryGetValue(grainId, out var at) ? at : null;
 
@@ -44,19 +48,27 @@ public sealed class FaultyStorage(IGrainStorage inner) : IGrainStorage
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ThrowIfFaulted(grainId);
-        Count(grainId);
+        Count(grainId, stateName);
         return inner.WriteStateAsync(stateName, grainId, grainState);
+    }
+
+    /// <summary>As the ADO.NET storage does: a write whose token is cancelled is not made.</summary>
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return WriteStateAsync(stateName, grainId, grainState);
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ThrowIfFaulted(grainId);
-        Count(grainId);
+        Count(grainId, stateName);
         return inner.ClearStateAsync(stateName, grainId, grainState);
     }
 
-    private void Count(GrainId grainId)
+    private void Count(GrainId grainId, string stateName)
     {
+        _writesByState.AddOrUpdate((grainId, stateName), 1, static (_, n) => n + 1);
         _writes.AddOrUpdate(grainId, 1, static (_, n) => n + 1);
         _lastWrites[grainId] = System.Diagnostics.Stopwatch.GetTimestamp();
     }

@@ -38,7 +38,7 @@ public sealed record KeyRecord
         : ExpiresAt <= now ? KeyStatus.Expired
         : KeyStatus.Active;
 
-    /// <summary>The key as the API shows it; its last use is kept by the organization (<c>OrganizationState.LastUsed</c>).</summary>
+    /// <summary>The key as the API shows it; its last use is kept by the organization (<c>LastUseState</c>).</summary>
     public KeyInfo ToInfo(DateTimeOffset now, DateTimeOffset? lastUsedAt) => new(
         Id, OrgId, Name, Description, Roles, StatusAt(now), Last4, CreatedAt, CreatedBy,
         ExpiresAt, RevokedAt, lastUsedAt, AllowedIps);

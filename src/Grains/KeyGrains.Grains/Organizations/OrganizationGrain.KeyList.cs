@@ -28,7 +28,7 @@ public sealed partial class OrganizationGrain
         var items = new KeyInfo[count];
         for (var i = 0; i < count; i++)
         {
-            items[i] = State.Info(matches[i], now);
+            items[i] = InfoOf(matches[i], now);
         }
 
         var next = matches.Count > count ? Position.Of(matches[count - 1]).ToString() : null;

@@ -61,7 +61,7 @@ public sealed partial class OrganizationGrain
         }
 
         State.Keys[id] = record;
-        var answer = new NewKey(State.Info(record, now), secret);
+        var answer = new NewKey(InfoOf(record, now), secret);
         KeyChange[] changes = purged.Length == 0 ? [KeyCreated.By(caller, record)] : [KeyPurged.By(caller, purged), KeyCreated.By(caller, record)];
         await ChangeKeysAsync(changes, Seal(idempotency, requestHash, answer));
         return answer;
@@ -70,7 +70,7 @@ public sealed partial class OrganizationGrain
     public async Task<KeyInfo> GetKey(string keyId)
     {
         await EnsureReadyAsync();
-        return State.Info(FindKey(keyId), Now);
+        return InfoOf(FindKey(keyId), Now);
     }
 
     public async Task<KeyInfo> UpdateKey(string keyId, UpdateKey request, Caller caller)
@@ -118,7 +118,7 @@ public sealed partial class OrganizationGrain
 
         if (changed.Count == 0)
         {
-            return State.Info(current, now);
+            return InfoOf(current, now);
         }
 
         if (updated.Roles.Length == 0)
@@ -133,7 +133,7 @@ public sealed partial class OrganizationGrain
 
         State.Keys[keyId] = updated with { Version = NextVersion() };
         await ChangeKeysAsync(KeyUpdated.By(caller, current, changed));
-        return State.Info(State.Keys[keyId], now);
+        return InfoOf(State.Keys[keyId], now);
     }
 
     public async Task<KeyInfo> RevokeKey(string keyId, Caller caller)
@@ -143,12 +143,12 @@ public sealed partial class OrganizationGrain
         var current = FindKey(keyId);
         if (current.RevokedAt is not null)
         {
-            return State.Info(current, now);
+            return InfoOf(current, now);
         }
 
         State.Keys[keyId] = current with { RevokedAt = now, Version = NextVersion() };
         await ChangeKeysAsync(KeyRevoked.By(caller, keyId));
-        return State.Info(State.Keys[keyId], now);
+        return InfoOf(State.Keys[keyId], now);
     }
 
     public async Task<NewKey> RotateKey(string keyId, int gracePeriodSeconds, Caller caller, IdempotencyToken? idempotency = null)
@@ -184,7 +184,7 @@ public sealed partial class OrganizationGrain
             };
         var version = NextVersion();
         State.Keys[keyId] = rotated with { Version = version, SecretVersion = version, SecretHash = ApiKeyFormat.Hash(secret), Last4 = secret[^4..] };
-        var answer = new NewKey(State.Info(State.Keys[keyId], now), secret, rotated.PreviousSecretExpiresAt);
+        var answer = new NewKey(InfoOf(State.Keys[keyId], now), secret, rotated.PreviousSecretExpiresAt);
         await ChangeKeysAsync(KeyRotated.By(caller, current, grace), Seal(idempotency, requestHash, answer));
         return answer;
     }

@@ -12,6 +12,7 @@ namespace KeyGrains.Organizations;
 /// </summary>
 public sealed partial class OrganizationGrain(
     [PersistentState("org", GrainStorage.Name)] IPersistentState<OrganizationState> state,
+    [PersistentState(LastUseState.Name, GrainStorage.Name)] IPersistentState<LastUseState> lastUse,
     IOptions<AuthorityOptions> options,
     IOptions<Replicas.ReplicaOptions> replicaOptions,
     AuthorityClock clock,
@@ -46,20 +47,7 @@ public sealed partial class OrganizationGrain(
         }
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (_lastUsedDirty && State.Exists)
-        {
-            try
-            {
-                await state.WriteStateAsync(cancellationToken);
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Could not save last-use times of organization {OrgId}", OrgId);
-            }
-        }
-    }
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => SaveLastUsedAsync(cancellationToken);
 
     public async Task<OrgInfo> Create(CreateOrg request, Caller caller)
     {
@@ -121,21 +109,27 @@ public sealed partial class OrganizationGrain(
     {
         foreach (var (keyId, at) in uses)
         {
-            if (State.Keys.TryGetValue(keyId, out var record) && !(State.LastUsedOf(record) >= at))
+            if (State.Keys.TryGetValue(keyId, out var record) && !(LastUsedOf(record) >= at))
             {
-                State.LastUsed[keyId] = at;
+                lastUse.State.At[keyId] = at;
                 _lastUsedDirty = true;
             }
         }
 
-        // Saved with the next change, or by itself within a period: one write per organization,
-        // however many of its keys are in use. A node reports to every organization at once, so
-        // each picks its own moment in the period: a thousand saves landing in the same second took
-        // the database from the node's verifications for two seconds every minute.
+        // Saved by itself within a period: one write of the last-use state per organization, however
+        // many of its keys are in use. A node reports to every organization at once, so each picks
+        // its own moment in the period: a thousand saves landing in the same second took the
+        // database from the node's verifications for two seconds every minute.
         if (_lastUsedDirty && _lastUsedSave is null)
         {
             var due = options.Value.LastUseReportPeriod * Random.Shared.NextDouble();
-            _lastUsedSave = this.RegisterGrainTimer(SaveLastUsedAsync, due, Timeout.InfiniteTimeSpan);
+            _lastUsedSave = this.RegisterGrainTimer(() =>
+            {
+                // Disposing the timer cancels its token, so the save does not take that token.
+                _lastUsedSave?.Dispose();
+                _lastUsedSave = null;
+                return SaveLastUsedAsync(CancellationToken.None);
+            }, due, Timeout.InfiniteTimeSpan);
         }
 
         return Task.CompletedTask;
@@ -143,20 +137,51 @@ public sealed partial class OrganizationGrain(
 
     private async Task SaveLastUsedAsync(CancellationToken cancellationToken)
     {
-        _lastUsedSave?.Dispose();
-        _lastUsedSave = null;
-        if (_lastUsedDirty && State.Exists)
+        if (!_lastUsedDirty || !State.Exists)
         {
-            try
+            return;
+        }
+
+        // Keys deleted since they were used are left out.
+        var times = lastUse.State.At;
+        foreach (var keyId in times.Keys.Where(id => !State.Keys.ContainsKey(id)).ToList())
+        {
+            times.Remove(keyId);
+        }
+
+        try
+        {
+            await lastUse.WriteStateAsync(cancellationToken);
+            _lastUsedDirty = false;
+        }
+        catch (Exception ex)
+        {
+            // Last use is informational and may lag: the next report or the deactivation tries again,
+            // with the stored version read back (so a conflict does not fail every later write) and
+            // the times held here kept where they are later.
+            logger.LogWarning(ex, "Could not save last-use times of organization {OrgId}", OrgId);
+            if (await lastUse.TryReloadAsync(this, logger))
             {
-                await CommitAsync();
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Could not save last-use times of organization {OrgId}", OrgId);
+                foreach (var (keyId, at) in times)
+                {
+                    if (!(lastUse.State.At.GetValueOrDefault(keyId) >= at))
+                    {
+                        lastUse.State.At[keyId] = at;
+                    }
+                }
             }
         }
     }
+
+    /// <summary>The latest of the reported last use and what stored state held before it had a state of its own.</summary>
+    private DateTimeOffset? LastUsedOf(KeyRecord record)
+    {
+        var stored = State.StoredLastUsedOf(record);
+        return lastUse.State.At.TryGetValue(record.Id, out var at) && !(stored >= at) ? at : stored;
+    }
+
+    /// <summary>The key as the API shows it, with its last use.</summary>
+    private KeyInfo InfoOf(KeyRecord record, DateTimeOffset now) => record.ToInfo(now, LastUsedOf(record));
 
     private OrgInfo Info() => new(OrgId, State.Name, State.Plan, State.KeyLimit, ActiveKeyCount(Now), State.CreatedAt);
 
@@ -189,6 +214,5 @@ public sealed partial class OrganizationGrain(
     {
         ForgetExpiredAnswers();
         await state.WriteOrReloadAsync(this, logger);
-        _lastUsedDirty = false;
     }
 }

@@ -40,10 +40,9 @@ public sealed class OrganizationState
     [Id(11)] public List<KeyChange> Unfinished { get; set; } = [];
 
     /// <summary>
-    /// When each key was last used, as the nodes report it. Kept beside the records, not in them: a
-    /// report then overwrites a value in place, where replacing each used key's record every minute
-    /// made a hundred thousand objects a minute for the collector to promote on a busy node. A
-    /// record's own <see cref="KeyRecord.LastUsedAt"/> is what state stored before held; the later counts.
+    /// Last use as state stored before <see cref="LastUseState"/> held it (and a record's own
+    /// <see cref="KeyRecord.LastUsedAt"/> before that). Nothing adds to it any more; the latest of the
+    /// three times is shown.
     /// </summary>
     [Id(12)] public Dictionary<string, DateTimeOffset> LastUsed { get; set; } = new(StringComparer.Ordinal);
 
@@ -53,11 +52,9 @@ public sealed class OrganizationState
     /// </summary>
     [Id(20)] public List<StoredAnswer> Answers { get; set; } = [];
 
-    public DateTimeOffset? LastUsedOf(KeyRecord record) =>
+    /// <summary>The last use this state holds for <paramref name="record"/>, if any.</summary>
+    public DateTimeOffset? StoredLastUsedOf(KeyRecord record) =>
         LastUsed.TryGetValue(record.Id, out var at) && !(record.LastUsedAt >= at) ? at : record.LastUsedAt;
-
-    /// <summary>The key as the API shows it, with its last use.</summary>
-    public KeyInfo Info(KeyRecord record, DateTimeOffset now) => record.ToInfo(now, LastUsedOf(record));
 
     public void RemoveKey(string keyId)
     {

@@ -112,7 +112,7 @@ public sealed class ReplicatedChanges(
             var (state, id) = (change[..colon], change[(colon + 1)..]);
             switch (state)
             {
-                case ReplicatedState.Organization:
+                case ReplicatedState.Organization or ReplicatedState.LastUse:
                     reloads.Add(Deactivate(grains.GetGrain<IOrganizationGrain>(id)));
                     break;
                 case ReplicatedState.Key:
