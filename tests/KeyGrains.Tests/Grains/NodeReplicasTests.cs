@@ -194,6 +194,25 @@ public sealed class NodeReplicasTests(ClusterFixture fx)
     }
 
     [Fact]
+    public async Task CopiesOfOneOrganizationsKeys_NameItWithOneString_AndEachKeyWithTheNodesOwnId()
+    {
+        var org = await fx.NewOrgAsync();
+        var first = await org.CreateKey(Viewer, Caller.Operator());
+        var second = await org.CreateKey(Viewer, Caller.Operator());
+        Assert.Equal(VerifyCode.Valid, (await VerifyAsync(first.Secret)).Code);
+        Assert.Equal(VerifyCode.Valid, (await VerifyAsync(second.Secret)).Code);
+
+        var (fromFirst, fromSecond) = (FromCopy(first.Secret)!, FromCopy(second.Secret)!);
+
+        // What every forward authentication's headers read: the same string for the organization, and
+        // for the key the string the node's lookup compared a moment before, not copies elsewhere.
+        Assert.Equal(org.GetPrimaryKeyString(), fromFirst.OrgId);
+        Assert.Same(fromFirst.OrgId, fromSecond.OrgId);
+        Assert.Equal(first.Key.Id, fromFirst.KeyId);
+        Assert.Same(fx.Node.Replicas.First(r => r.Key == first.Key.Id).Key, fromFirst.KeyId);
+    }
+
+    [Fact]
     public async Task AFullNode_KeepsItsKeysUntilOneIsTurnedAway_ThenDropsOneUnusedLongest_AndTellsItsGrain()
     {
         var org = await fx.NewOrgAsync(keyLimit: 101);

@@ -21,6 +21,9 @@ public sealed class NodeReplicas(IGrainFactory grains, AuthorityClock clock, Tim
     private const int OldestAge = 63;
 
     private readonly ConcurrentDictionary<string, Replica> _replicas = new(StringComparer.Ordinal);
+
+    /// <summary>One instance of each organization's id for all its copies' answers (see <see cref="SharedOrgId"/>).</summary>
+    private readonly ConcurrentDictionary<string, string> _orgIds = new(StringComparer.Ordinal);
     private readonly int _maxKeys = options.Value.MaxKeys;
     private long _leaseEnd;
 
@@ -60,7 +63,7 @@ public sealed class NodeReplicas(IGrainFactory grains, AuthorityClock clock, Tim
         var replica = _replicas.GetValueOrDefault(keyId) ?? Track(keyId);
         var leasedBefore = Leased;
         var copy = await grains.GetGrain<IKeyCopySource>(keyId).GetCopy(replica.Version);
-        var published = replica.Take(copy, keep: leasedBefore);
+        var published = replica.Take(copy, keep: leasedBefore, copy.Record is { } record ? SharedOrgId(record.OrgId) : null);
         return published is null ? VerifyResult.NotFound : replica.Verify(published, key, ip, permissions, clock.Now, _period);
     }
 
@@ -164,11 +167,19 @@ public sealed class NodeReplicas(IGrainFactory grains, AuthorityClock clock, Tim
         return presented;
     }
 
+    /// <summary>
+    /// The node's instance of <paramref name="orgId"/>: the copies of one organization's keys name it
+    /// with one string, which every answer they give reads (forward authentication's header), and
+    /// which stays in the caches. At most one per key held.
+    /// </summary>
+    private string SharedOrgId(string orgId) =>
+        _orgIds.TryGetValue(orgId, out var shared) ? shared : _orgIds.Count < _maxKeys ? _orgIds.GetOrAdd(orgId, orgId) : orgId;
+
     private static int Age(int ended, Replica replica) => Math.Clamp(ended - replica.UsedIn, 0, OldestAge);
 
     private Replica Track(string keyId)
     {
-        var replica = new Replica(_period);
+        var replica = new Replica(keyId, _period);
         if (_replicas.Count < _maxKeys)
         {
             return _replicas.GetOrAdd(keyId, replica);

@@ -4,7 +4,7 @@ using KeyGrains.Keys;
 namespace KeyGrains.Replicas;
 
 /// <summary>One key on a node: its copy (if any), the newest version heard of, and its use.</summary>
-internal sealed class Replica(int period)
+internal sealed class Replica(string keyId, int period)
 {
     private readonly Lock _gate = new();
     private volatile PublishedKey? _copy;
@@ -52,7 +52,8 @@ internal sealed class Replica(int period)
     /// Takes <paramref name="copy"/> unless it is older than a version already heard of; kept for
     /// later verifications only when <paramref name="keep"/> (the node held its lease before asking).
     /// </summary>
-    public PublishedKey? Take(KeyCopy copy, bool keep)
+    /// <param name="orgId">The organization's id as the node shares it between that organization's copies.</param>
+    public PublishedKey? Take(KeyCopy copy, bool keep, string? orgId = null)
     {
         lock (_gate)
         {
@@ -74,7 +75,7 @@ internal sealed class Replica(int period)
                 _secret = new SecretWatch(record.SecretHash, sinceIssued: false);
             }
 
-            var published = new PublishedKey(record, _secret);
+            var published = new PublishedKey(record, _secret, keyId, orgId);
             if (keep && !_evicted)
             {
                 _copy = published;
