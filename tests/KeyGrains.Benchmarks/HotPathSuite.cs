@@ -21,7 +21,7 @@ internal static partial class HotPathSuite
     [
         ("workstation GC", "DOTNET_gcServer", "0"),
         ("server GC not concurrent", "DOTNET_gcConcurrent", "0"),
-        ("inline socket completions", "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1"),
+        ("socket completions queued to the thread pool", "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "0"),
     ];
 
     /// <summary>The service id prefix of the large sets' nodes: each run seeds 100,000 keys under one of its own.</summary>
