@@ -102,9 +102,9 @@ internal static partial class HotPathSuite
 
             // With --hotpath-variants, the runtime's choices, each a node of its own, only at the
             // smaller set: they do not depend on the key count. Workstation GC, non-concurrent server
-            // GC, and socket completions run inline on the socket engine's threads instead of the
-            // thread pool. Three runs found none better than the defaults beyond the noise, so they
-            // are not measured by default: each adds a side to every round.
+            // GC, and socket completions queued to the thread pool (.NET's own default, which the web
+            // API overrides: SocketCompletions.cs). Not measured by default: each adds a side to every
+            // round, and none depends on the key count.
             var variants = new List<(string Label, string Setting, ServiceProcess Node)>();
             if (o.HotPathVariants && count == keyCounts[0])
             {
