@@ -22,6 +22,7 @@ internal static partial class HotPathSuite
         ("workstation GC", "DOTNET_gcServer", "0"),
         ("server GC not concurrent", "DOTNET_gcConcurrent", "0"),
         ("socket completions queued to the thread pool", "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "0"),
+        ("thread pool hill climbing", "DOTNET_HillClimbing_Disable", "0"),
     ];
 
     /// <summary>The service id prefix of the large sets' nodes: each run seeds 100,000 keys under one of its own.</summary>
@@ -102,9 +103,9 @@ internal static partial class HotPathSuite
 
             // With --hotpath-variants, the runtime's choices, each a node of its own, only at the
             // smaller set: they do not depend on the key count. Workstation GC, non-concurrent server
-            // GC, and socket completions queued to the thread pool (.NET's own default, which the web
-            // API overrides: SocketCompletions.cs). Not measured by default: each adds a side to every
-            // round, and none depends on the key count.
+            // GC, socket completions queued to the thread pool and the thread pool's hill climbing (both
+            // .NET's own defaults, which the web API overrides: SocketCompletions.cs, its project file).
+            // Not measured by default: each adds a side to every round, and none depends on the key count.
             var variants = new List<(string Label, string Setting, ServiceProcess Node)>();
             if (o.HotPathVariants && count == keyCounts[0])
             {
