@@ -4,7 +4,7 @@
 # go to the suite: --rounds 5 --seconds 5 --keys 10000 --connections 32 --threads 2
 # --scale 1000,100000,1000000 --topology-only (scenario 3 alone, with its mutual TLS variant:
 # printed, docs untouched; see HttpSuite.cs) --hotpath-keys 1000,100000 --hotpath-variants (also nodes with workstation GC, non-concurrent server GC and
-# socket completions queued to the thread pool, .NET's default) --hotpath-only (the hot path
+# socket completions queued to the thread pool and hill climbing, .NET's defaults) --hotpath-only (the hot path
 # against its floors alone, HotPathSuite.cs: its section of docs/benchmarks.md replaced, the rest kept). Run it on a quiet machine: nothing else busy.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
